@@ -1,0 +1,6 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Env } from '../../src/http/env.js';
+import { validationHook } from '../../src/http/validation-hook.js';
+
+/** A router for one API: every validation failure goes through the CAMARA mapping. */
+export const createApiRouter = () => new OpenAPIHono<Env>({ defaultHook: validationHook });

@@ -1,0 +1,5 @@
+import type { ApiModule } from '../src/api-module.js';
+import { simSwap } from './sim-swap/index.js';
+
+/** The product catalogue: every CAMARA API this platform exposes. */
+export const API_MODULES: readonly ApiModule[] = [simSwap];

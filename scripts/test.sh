@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Every check of the project: typecheck, lint, format, and every test (memory and a real Redis).
+# Starts its own redis-server on a free port for the Redis tests and stops it afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v redis-server >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "redis-server not found: installing Debian's redis-server package"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  else
+    echo "redis-server is required for the tests: sudo apt-get install -y redis-server" >&2
+    exit 1
+  fi
+fi
+
+mkdir -p .tmp
+port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >.tmp/redis-test.log 2>&1 &
+redis_pid=$!
+trap 'kill "$redis_pid" 2>/dev/null || true; wait "$redis_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 1 50); do
+  redis-cli -p "$port" ping >/dev/null 2>&1 && break
+  sleep 0.1
+done
+export TEST_REDIS_URL="redis://127.0.0.1:$port"
+
+echo "== typecheck"; npx tsc -p tsconfig.json
+echo "== lint"; npx eslint .
+echo "== format"; npx prettier --check . >/dev/null && echo "formatted"
+echo "== tests"
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile=.tmp/vitest.json || status=$?
+node -e "
+const r = require('./.tmp/vitest.json');
+console.log(r.numPassedTests + ' passed, ' + r.numFailedTests + ' failed' + (r.numPendingTests ? ', ' + r.numPendingTests + ' skipped' : ''));
+if (r.numTotalTests === 0) process.exit(1);
+" || status=1
+exit "$status"

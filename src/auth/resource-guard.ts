@@ -1,0 +1,26 @@
+import type { MiddlewareHandler } from 'hono';
+import { ApiError } from '../errors.js';
+import type { Env } from '../http/env.js';
+
+const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/;
+
+/**
+ * DESIGN §2 step 2: every resource call carries a valid access token. Any failure (missing,
+ * malformed, bad signature, expired, wrong audience) gets the same 401, whatever the reason
+ * (Commonalities NOTE 1), with RFC 6750 §3 `WWW-Authenticate`.
+ */
+export const requireToken: MiddlewareHandler<Env> = async (c, next) => {
+  const header = c.req.header('authorization');
+  const match = header === undefined ? null : BEARER.exec(header);
+  if (match === null) {
+    throw new ApiError('UNAUTHENTICATED', undefined, { 'WWW-Authenticate': 'Bearer realm="camara"' });
+  }
+  try {
+    c.set('access', await c.get('deps').tokens.verify(match[1] as string));
+  } catch {
+    throw new ApiError('UNAUTHENTICATED', undefined, {
+      'WWW-Authenticate': 'Bearer realm="camara", error="invalid_token"',
+    });
+  }
+  await next();
+};

@@ -1,0 +1,20 @@
+import type { MiddlewareHandler } from 'hono';
+import { ApiError } from '../errors.js';
+import type { Env } from './env.js';
+
+/** Commonalities §x-correlator: `^[a-zA-Z0-9-_:;.\/<>{}]{0,256}$`. */
+export const X_CORRELATOR_PATTERN = /^[a-zA-Z0-9-_:;./<>{}]{0,256}$/;
+
+/**
+ * Echoes a valid inbound x-correlator on every response (errors included), generates a UUID when
+ * none is sent, and answers 400 INVALID_ARGUMENT when the value breaks the pattern.
+ */
+export const correlator: MiddlewareHandler<Env> = async (c, next) => {
+  const inbound = c.req.header('x-correlator');
+  if (inbound !== undefined && !X_CORRELATOR_PATTERN.test(inbound)) {
+    c.set('correlator', crypto.randomUUID());
+    throw new ApiError('INVALID_ARGUMENT', 'Invalid x-correlator header.');
+  }
+  c.set('correlator', inbound !== undefined && inbound !== '' ? inbound : crypto.randomUUID());
+  await next();
+};

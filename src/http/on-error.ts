@@ -1,0 +1,59 @@
+import type { Context, ErrorHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { ApiError, OAuthError } from '../errors.js';
+import { StoreUnavailableError } from '../store/port.js';
+import type { Env } from './env.js';
+
+/**
+ * The one place that writes error bodies. CAMARA APIs get ErrorInfo `{status, code, message}`,
+ * the authorization server RFC 6749 §5.2 `{error, error_description}`. Nothing internal (stack,
+ * driver message) ever leaves: unknown errors are logged with the correlator and answered 500.
+ */
+export const onError: ErrorHandler<Env> = (err, c) => {
+  const correlator = c.get('correlator') ?? crypto.randomUUID();
+  c.header('x-correlator', correlator);
+
+  const oauthError = toOAuthError(err, c);
+  if (oauthError !== undefined) {
+    for (const [name, value] of Object.entries(oauthError.headers)) c.header(name, value);
+    return c.json(oauthError.toBody(), oauthError.status as 400);
+  }
+  const apiError = toApiError(err, c);
+  if (apiError.status >= 500) {
+    c.get('deps')?.logger.error('request failed', {
+      correlator,
+      method: c.req.method,
+      path: c.req.path,
+      error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+    });
+  }
+  for (const [name, value] of Object.entries(apiError.headers)) c.header(name, value);
+  return c.json(apiError.toBody(), apiError.status as 400);
+};
+
+/** The authorization server's endpoints answer in RFC 6749 §5.2 form, store outages included. */
+function toOAuthError(err: unknown, c: Context<Env>): OAuthError | undefined {
+  if (err instanceof OAuthError) return err;
+  if (!c.req.path.startsWith('/oauth2/')) return undefined;
+  if (err instanceof StoreUnavailableError) {
+    return new OAuthError('temporarily_unavailable', 'service temporarily unavailable', {
+      'Retry-After': '1',
+    });
+  }
+  return undefined;
+}
+
+function toApiError(err: unknown, c: Context<Env>): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof StoreUnavailableError)
+    return new ApiError('UNAVAILABLE', 'Service temporarily unavailable.');
+  if (err instanceof HTTPException) {
+    // Hono's own refusals (malformed JSON, wrong content type in a validator, body limit).
+    if (err.status === 413) return new ApiError('CONTENT_TOO_LARGE');
+    if (err.status === 415) return new ApiError('UNSUPPORTED_MEDIA_TYPE');
+    if (err.status === 400) return new ApiError('INVALID_ARGUMENT', 'Malformed request body.');
+    if (err.status === 401) return new ApiError('UNAUTHENTICATED');
+  }
+  void c;
+  return new ApiError('INTERNAL');
+}

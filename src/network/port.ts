@@ -1,0 +1,55 @@
+/**
+ * The NetworkBackend port: what the platform asks of the operator's network and BSS.
+ * Adapters: sandbox (seeded data, the embedded default); the operator's BSS over HTTP later.
+ */
+
+export type LineType = 'consumer' | 'business' | 'iot';
+
+export type KycRecord = Partial<{
+  idDocument: string;
+  idDocumentType: string;
+  idDocumentExpiryDate: string;
+  name: string;
+  givenName: string;
+  familyName: string;
+  nameKanaHankaku: string;
+  nameKanaZenkaku: string;
+  middleNames: string;
+  familyNameAtBirth: string;
+  address: string;
+  streetName: string;
+  streetNumber: string;
+  postalCode: string;
+  region: string;
+  locality: string;
+  country: string;
+  houseNumberExtension: string;
+  birthdate: string;
+  email: string;
+  gender: string;
+  cityOfBirth: string;
+  countryOfBirth: string;
+  nationality: string;
+}>;
+
+export type Subscriber = {
+  /** E.164 with the leading '+'. */
+  phoneNumber: string;
+  lineType: LineType;
+  /** CAMARA API names for which this line is not eligible (besides IoT lines, never eligible). */
+  excludedApis: readonly string[];
+  /** First association of the number with a SIM (ms since epoch); null: never associated. */
+  activatedAt: number | null;
+  /** SIM changes of the number (ms since epoch), oldest first. */
+  simChanges: readonly number[];
+  kyc: KycRecord | undefined;
+};
+
+export interface NetworkBackend {
+  findSubscriber(phoneNumber: string): Promise<Subscriber | null>;
+}
+
+/** CAMARA SERVICE_NOT_APPLICABLE: the API is not offered for this line (e.g. IoT or B2B lines). */
+export function isEligible(subscriber: Subscriber, api: string): boolean {
+  return subscriber.lineType !== 'iot' && !subscriber.excludedApis.includes(api);
+}

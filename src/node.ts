@@ -1,0 +1,87 @@
+import { serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import { buildDeps, seedSandbox } from './bootstrap.js';
+import { ConfigError, parseConfig } from './config.js';
+import { MemoryStore } from './store/memory.js';
+import { RedisStore } from './store/redis.js';
+import { systemClock } from './clock.js';
+import { SANDBOX_APPLICATIONS } from './sandbox-seed.js';
+
+/** Node entry: configuration → dependencies → HTTP server, with graceful shutdown. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+
+  let store;
+  if (config.redisUrl) {
+    store = new RedisStore({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix });
+    await store.connect();
+  } else {
+    store = new MemoryStore(systemClock);
+  }
+  const deps = await buildDeps(config, { store });
+  const log = deps.logger;
+  if (!config.signingKeys) {
+    log.warn(
+      'EPHEMERAL SIGNING KEY: tokens are signed with a key generated at start and die with this process. Set SIGNING_KEYS in production.',
+    );
+  }
+  if (!config.tokenSecret) log.warn('EPHEMERAL TOKEN_SECRET: set TOKEN_SECRET in production.');
+  if (config.networkBackend === 'sandbox') await seedSandbox(deps);
+
+  const app = createApp(deps);
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    log.info('camara-gateway listening', {
+      url: config.publicUrl,
+      address: `${info.address}:${info.port}`,
+      store: config.redisUrl ? 'redis' : 'memory',
+      network: config.networkBackend,
+    });
+    if (config.networkBackend === 'sandbox') printDemoCredentials(config.publicUrl);
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('shutting down', { signal });
+    // Stop accepting; in-flight requests finish; then close the store.
+    const force = setTimeout(() => process.exit(1), config.shutdownGraceMs);
+    force.unref();
+    server.close(async () => {
+      await store.close();
+      log.info('stopped');
+      process.exit(0);
+    });
+    if ('closeIdleConnections' in server) (server as { closeIdleConnections(): void }).closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+function printDemoCredentials(url: string): void {
+  const demo = SANDBOX_APPLICATIONS.find((a) => a.clientSecret !== undefined);
+  if (demo === undefined) return;
+  console.log(
+    [
+      '',
+      'Sandbox demo credentials (published test values; never use them in production):',
+      `  client_id:     ${demo.clientId}`,
+      `  client_secret: ${demo.clientSecret}`,
+      `  token URL:     ${url}/oauth2/token`,
+      `  scopes:        dpv:FraudPreventionAndDetection ${demo.scopes.join(' ')}`,
+      '  test numbers:  docs/sandbox.md',
+      '',
+    ].join('\n'),
+  );
+}
+
+void main();

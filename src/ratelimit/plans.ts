@@ -1,0 +1,24 @@
+import type { RateLimitRule } from '../store/port.js';
+
+/**
+ * Rate-limit plans: a burst limit (429 TOO_MANY_REQUESTS) and a business quota
+ * (429 QUOTA_EXCEEDED) per application. An application names its plan at onboarding.
+ */
+export type Plan = { burst: RateLimitRule; quota: RateLimitRule };
+
+const plan = (burstPerSecond: number, quotaPerDay: number): Plan => ({
+  burst: { name: 'burst', limit: burstPerSecond, windowMs: 1000 },
+  quota: { name: 'quota', limit: quotaPerDay, windowMs: 86_400_000 },
+});
+
+export const DEFAULT_PLANS: Record<string, Plan> = {
+  sandbox: plan(20, 5_000),
+  standard: plan(200, 1_000_000),
+  premium: plan(2_000, 50_000_000),
+};
+
+export function planRules(plans: Record<string, Plan>, name: string): readonly RateLimitRule[] {
+  // An unknown plan gets the most restrictive one, never unlimited access.
+  const p = plans[name] ?? plans.sandbox ?? plan(1, 1);
+  return [p.burst, p.quota];
+}

@@ -1,0 +1,22 @@
+import applicationsJson from '../sandbox/applications.json' with { type: 'json' };
+import subscribersJson from '../sandbox/subscribers.json' with { type: 'json' };
+import type { Application } from './admin/applications.js';
+import { hashSecret } from './admin/secrets.js';
+import type { SandboxData } from './network/sandbox.js';
+
+/** The sandbox dataset (docs/sandbox.md): test subscribers and the demo application. */
+export const SANDBOX_SUBSCRIBERS = subscribersJson as SandboxData;
+
+export type SandboxApplication = Omit<Application, 'secretHash'> & { clientSecret?: string };
+
+export const SANDBOX_APPLICATIONS = applicationsJson.applications as SandboxApplication[];
+
+/** Sandbox secrets are published demo values: hashed on load like any other secret. */
+export async function sandboxApplications(): Promise<Application[]> {
+  return Promise.all(
+    SANDBOX_APPLICATIONS.map(async ({ clientSecret, ...app }) => ({
+      ...app,
+      secretHash: clientSecret === undefined ? undefined : await hashSecret(clientSecret),
+    })),
+  );
+}

@@ -1,0 +1,106 @@
+import type { Clock } from '../clock.js';
+import {
+  counterKey,
+  toResult,
+  windowOf,
+  type RateLimitResult,
+  type RateLimitRule,
+  type Store,
+} from './port.js';
+
+type Entry = { value: string; expiresAt: number };
+
+/**
+ * The reference engine: one process, TTLs honoured against the injected clock. Expired entries
+ * are dropped when read and swept every `sweepEvery` writes, so memory stays bounded by live keys.
+ */
+export class MemoryStore implements Store {
+  private readonly map = new Map<string, Entry>();
+  private writes = 0;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly sweepEvery = 1000,
+  ) {}
+
+  private live(key: string): Entry | undefined {
+    const entry = this.map.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt <= this.clock.now()) {
+      this.map.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  private write(key: string, value: string, ttlMs: number | undefined): void {
+    if (ttlMs !== undefined && ttlMs <= 0) {
+      this.map.delete(key);
+      return;
+    }
+    const expiresAt = ttlMs === undefined ? Number.POSITIVE_INFINITY : this.clock.now() + ttlMs;
+    this.map.set(key, { value, expiresAt });
+    if (++this.writes % this.sweepEvery === 0) this.sweep();
+  }
+
+  private sweep(): void {
+    const now = this.clock.now();
+    for (const [key, entry] of this.map) if (entry.expiresAt <= now) this.map.delete(key);
+  }
+
+  async get(key: string): Promise<string | null> {
+    return this.live(key)?.value ?? null;
+  }
+
+  async set(key: string, value: string, ttlMs?: number): Promise<void> {
+    this.write(key, value, ttlMs);
+  }
+
+  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    if (this.live(key) !== undefined) return false;
+    this.write(key, value, ttlMs);
+    return true;
+  }
+
+  async take(key: string): Promise<string | null> {
+    const entry = this.live(key);
+    if (entry === undefined) return null;
+    this.map.delete(key);
+    return entry.value;
+  }
+
+  async del(key: string): Promise<boolean> {
+    const existed = this.live(key) !== undefined;
+    this.map.delete(key);
+    return existed;
+  }
+
+  async hit(key: string, rules: readonly RateLimitRule[], now: number): Promise<RateLimitResult> {
+    const keys = rules.map((rule) => counterKey(key, rule, windowOf(rule, now).index));
+    const counts = keys.map((k) => Number(this.live(k)?.value ?? 0));
+    const exceeded = rules.findIndex((rule, i) => (counts[i] ?? 0) >= rule.limit);
+    if (exceeded < 0) {
+      keys.forEach((k, i) => {
+        const rule = rules[i] as RateLimitRule;
+        const next = (counts[i] ?? 0) + 1;
+        counts[i] = next;
+        const existing = this.live(k);
+        if (existing) existing.value = String(next);
+        else this.write(k, String(next), windowOf(rule, now).resetMs);
+      });
+    }
+    return toResult(rules, counts, exceeded, now);
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.map.clear();
+  }
+
+  /** Live entries; for tests of boundedness. */
+  size(): number {
+    this.sweep();
+    return this.map.size;
+  }
+}

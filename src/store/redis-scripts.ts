@@ -1,0 +1,37 @@
+/**
+ * Lua scripts of the Redis engine. Each runs atomically on the server; the engine loads them
+ * once (SCRIPT LOAD) and calls EVALSHA, falling back to EVAL when the server answers NOSCRIPT
+ * (after a restart or SCRIPT FLUSH).
+ */
+
+/**
+ * Fixed-window limiter over N rules. KEYS[i]: the counter of rule i in its current window.
+ * ARGV[2i-1]: limit of rule i; ARGV[2i]: ms left in its window (the counter's TTL).
+ * Returns {exceeded (1-based rule index, 0 = allowed), count_1, ..., count_N}.
+ * Either every counter moves or none does, so a refused hit costs no quota.
+ */
+export const HIT = `
+local n = #KEYS
+local counts = {}
+local exceeded = 0
+for i = 1, n do
+  counts[i] = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if exceeded == 0 and counts[i] >= tonumber(ARGV[2 * i - 1]) then exceeded = i end
+end
+if exceeded == 0 then
+  for i = 1, n do
+    counts[i] = redis.call('INCR', KEYS[i])
+    if counts[i] == 1 then redis.call('PEXPIRE', KEYS[i], ARGV[2 * i]) end
+  end
+end
+local out = { exceeded }
+for i = 1, n do out[i + 1] = counts[i] end
+return out
+`;
+
+/** GET then DEL, atomically (GETDEL needs Redis 6.2; this runs on older servers too). */
+export const TAKE = `
+local v = redis.call('GET', KEYS[1])
+if v then redis.call('DEL', KEYS[1]) end
+return v
+`;

@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import { Redis, type RedisOptions } from 'ioredis';
+import {
+  counterKey,
+  StoreUnavailableError,
+  toResult,
+  windowOf,
+  type RateLimitResult,
+  type RateLimitRule,
+  type Store,
+} from './port.js';
+import { HIT, TAKE } from './redis-scripts.js';
+
+const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
+
+type Script = { source: string; sha: string };
+const script = (source: string): Script => ({ source, sha: sha1(source) });
+
+export type RedisStoreOptions = { url: string; keyPrefix: string; commandTimeoutMs?: number };
+
+/**
+ * The shared engine. Fails fast while Redis is down (no offline queue, bounded command time)
+ * so that the platform answers 503 at once instead of hanging, and reconnects by itself.
+ */
+export class RedisStore implements Store {
+  readonly client: Redis;
+  private readonly scripts = { hit: script(HIT), take: script(TAKE) };
+
+  constructor(options: RedisStoreOptions) {
+    const redisOptions: RedisOptions = {
+      keyPrefix: options.keyPrefix,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: options.commandTimeoutMs ?? 2000,
+      connectTimeout: 2000,
+      lazyConnect: true,
+      retryStrategy: (times) => Math.min(100 * times, 1000),
+    };
+    this.client = new Redis(options.url, redisOptions);
+    // Connection errors surface per command as 503; the client keeps reconnecting.
+    this.client.on('error', () => {});
+  }
+
+  /** Connects and loads the scripts once. Tolerates a server that is down at start. */
+  async connect(): Promise<void> {
+    try {
+      await this.client.connect();
+      await this.loadScripts();
+    } catch {
+      // Not reachable yet: commands answer 503 until it is.
+    }
+    this.client.on('ready', () => void this.loadScripts().catch(() => {}));
+  }
+
+  private async loadScripts(): Promise<void> {
+    for (const s of Object.values(this.scripts)) await this.client.script('LOAD', s.source);
+  }
+
+  private async run<T>(op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (error) {
+      throw new StoreUnavailableError(error);
+    }
+  }
+
+  private async evalScript(s: Script, keys: string[], args: (string | number)[]): Promise<unknown> {
+    return this.run(async () => {
+      try {
+        return await this.client.evalsha(s.sha, keys.length, ...keys, ...args);
+      } catch (error) {
+        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+        return this.client.eval(s.source, keys.length, ...keys, ...args);
+      }
+    });
+  }
+
+  async get(key: string): Promise<string | null> {
+    return this.run(() => this.client.get(key));
+  }
+
+  async set(key: string, value: string, ttlMs?: number): Promise<void> {
+    await this.run(async () => {
+      if (ttlMs === undefined) await this.client.set(key, value);
+      else if (ttlMs <= 0) await this.client.del(key);
+      else await this.client.set(key, value, 'PX', Math.ceil(ttlMs));
+    });
+  }
+
+  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    const ok = await this.run(() => this.client.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX'));
+    return ok === 'OK';
+  }
+
+  async take(key: string): Promise<string | null> {
+    return (await this.evalScript(this.scripts.take, [key], [])) as string | null;
+  }
+
+  async del(key: string): Promise<boolean> {
+    return (await this.run(() => this.client.del(key))) > 0;
+  }
+
+  async hit(key: string, rules: readonly RateLimitRule[], now: number): Promise<RateLimitResult> {
+    const keys: string[] = [];
+    const args: number[] = [];
+    for (const rule of rules) {
+      const w = windowOf(rule, now);
+      keys.push(counterKey(key, rule, w.index));
+      args.push(rule.limit, Math.max(1, w.resetMs));
+    }
+    const out = (await this.evalScript(this.scripts.hit, keys, args)) as number[];
+    const [exceeded = 0, ...counts] = out.map(Number);
+    return toResult(rules, counts, exceeded - 1, now);
+  }
+
+  async ping(): Promise<void> {
+    await this.run(() => this.client.ping());
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.client.quit();
+    } catch {
+      this.client.disconnect();
+    }
+  }
+}
