@@ -3,6 +3,7 @@ import { SigningKeys, secretFrom } from './auth/keys.js';
 import { TokenService } from './auth/tokens.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
+import { OnboardingConsentService } from './consent/service.js';
 import type { Deps } from './deps.js';
 import { createLogger, type Logger } from './log.js';
 import type { NetworkBackend } from './network/port.js';
@@ -36,6 +37,7 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
     ttlSeconds: config.accessTokenTtlSeconds,
     cacheSize: config.tokenCacheSize,
   });
+  const applications = new ApplicationRegistry(options.store, clock);
   return {
     config,
     clock,
@@ -44,7 +46,8 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
     network: options.network ?? new SandboxNetwork(SANDBOX_SUBSCRIBERS, clock),
     keys,
     tokens,
-    applications: new ApplicationRegistry(options.store, clock),
+    applications,
+    consent: new OnboardingConsentService(options.store, applications, clock, config.publicUrl),
     plans: DEFAULT_PLANS,
   };
 }

@@ -3,6 +3,7 @@ import type { SigningKeys } from './auth/keys.js';
 import type { TokenService } from './auth/tokens.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import type { ConsentService } from './consent/port.js';
 import type { Logger } from './log.js';
 import type { NetworkBackend } from './network/port.js';
 import type { Plan } from './ratelimit/plans.js';
@@ -18,5 +19,6 @@ export type Deps = {
   keys: SigningKeys;
   tokens: TokenService;
   applications: ApplicationRegistry;
+  consent: ConsentService;
   plans: Record<string, Plan>;
 };

@@ -1,3 +1,3 @@
-export type { NetworkBackend, Subscriber, KycRecord, LineType } from './port.js';
+export type { NetworkBackend, Subscriber, KycRecord, LineType, DeviceAddress } from './port.js';
 export { isEligible } from './port.js';
-export { SandboxNetwork, type SandboxData, type SandboxSubscriber } from './sandbox.js';
+export { SandboxNetwork, parseAddress, type SandboxData, type SandboxSubscriber } from './sandbox.js';

@@ -45,8 +45,21 @@ export type Subscriber = {
   kyc: KycRecord | undefined;
 };
 
+/** A device seen on the operator's network: its public IP (and port, behind CGNAT). */
+export type DeviceAddress = { ip: string; port?: number | undefined };
+
 export interface NetworkBackend {
   findSubscriber(phoneNumber: string): Promise<Subscriber | null>;
+  /**
+   * Network-based authentication (ICM §7.8): the subscriber whose device holds this address, or
+   * null when the address is not on the operator's network. The port matters behind CGNAT.
+   */
+  resolveDevice(address: DeviceAddress): Promise<string | null>;
+  /**
+   * GSMA TS.43 temporary operator token → the subscriber it was issued for, or null when the
+   * token is unknown, expired or already used (the Entitlement Server's answer).
+   */
+  validateOperatorToken(token: string): Promise<string | null>;
 }
 
 /** CAMARA SERVICE_NOT_APPLICABLE: the API is not offered for this line (e.g. IoT or B2B lines). */

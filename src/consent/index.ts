@@ -1,0 +1,2 @@
+export type * from './port.js';
+export { OnboardingConsentService } from './service.js';
