@@ -39,13 +39,13 @@ async function main(): Promise<void> {
 
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    if (config.networkBackend === 'sandbox') printDemoCredentials(config.publicUrl);
     log.info('camara-gateway listening', {
       url: config.publicUrl,
       address: `${info.address}:${info.port}`,
       store: config.redisUrl ? 'redis' : 'memory',
       network: config.networkBackend,
     });
-    if (config.networkBackend === 'sandbox') printDemoCredentials(config.publicUrl);
   });
 
   let stopping = false;
