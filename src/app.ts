@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { API_MODULES } from '../apis/index.js';
 import type { ApiModule } from './api-module.js';
-import { authServer, requireToken } from './auth/index.js';
+import { authServer, authServerDocument, requireToken } from './auth/index.js';
 import type { Deps } from './deps.js';
 import { ApiError } from './errors.js';
 import { correlator } from './http/correlator.js';
@@ -38,6 +38,7 @@ export function createApp(deps: Deps, modules: readonly ApiModule[] = API_MODULE
     return c.json({ status: 'ready' });
   });
   app.route('/', authServer(scopeCatalogue(modules)));
+  app.get('/openapi/authorization-server.json', (c) => c.json(authServerDocument(deps.config.publicUrl)));
 
   const routes: { method: string; path: string }[] = [];
   const body = jsonBody(deps.config.maxBodyBytes);

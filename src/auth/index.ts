@@ -3,6 +3,7 @@ import type { Env } from '../http/env.js';
 import { discoveryDocument } from './discovery.js';
 import { tokenEndpoint } from './token-endpoint.js';
 
+export { authServerDocument } from './openapi.js';
 export { requireToken } from './resource-guard.js';
 export { TokenService } from './tokens.js';
 export { SigningKeys } from './keys.js';
