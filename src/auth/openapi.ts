@@ -14,7 +14,7 @@ import { SUPPORTED_GRANTS } from './token-endpoint.js';
 
 /**
  * The errors the token endpoint answers with (RFC 6749 §5.2), plus `temporarily_unavailable` when
- * the store is down (http/on-error.ts); their status comes from errors.ts. `invalid_grant` joins
+ * the store is down and `server_error` for anything unexpected (http/on-error.ts); their status comes from errors.ts. `invalid_grant` joins
  * the list with the first grant that can reject one (client credentials carries no grant).
  */
 export const TOKEN_ENDPOINT_ERRORS = [
@@ -24,6 +24,7 @@ export const TOKEN_ENDPOINT_ERRORS = [
   'unsupported_grant_type',
   'invalid_scope',
   'temporarily_unavailable',
+  'server_error',
 ] as const satisfies readonly OAuthCode[];
 
 const url = (description: string) => z.string().openapi({ format: 'uri', description });
@@ -145,6 +146,7 @@ const tokenRoute = createRoute({
     401: oauthError(401, 'Client authentication failed', {
       'WWW-Authenticate': { description: 'When the client used HTTP Basic', schema: { type: 'string' } },
     }),
+    500: oauthError(500, 'Unexpected server error; details only in the server log'),
     503: oauthError(503, 'The store is unavailable; retry later', {
       'Retry-After': { description: 'Seconds', schema: { type: 'integer' } },
     }),

@@ -56,8 +56,10 @@ const tokenRequest = (
 
 class SwitchableStore extends MemoryStore {
   down = false;
+  broken = false;
   override async get(key: string): Promise<string | null> {
     if (this.down) throw new StoreUnavailableError();
+    if (this.broken) throw new TypeError('internal detail that must not leak');
     return super.get(key);
   }
 }
@@ -104,6 +106,15 @@ describe('authorization server against its OpenAPI document', () => {
       'temporarily_unavailable',
       await tokenRequest(app, { grant_type: 'client_credentials', scope: SCOPE }, `Basic ${btoa('z:y')}`),
     ]);
+    store.down = false;
+    store.broken = true;
+    const broken = await tokenRequest(
+      app,
+      { grant_type: 'client_credentials', scope: SCOPE },
+      `Basic ${btoa('q:y')}`,
+    );
+    expect(await broken.clone().text()).not.toContain('internal detail');
+    cases.push([500, 'server_error', broken]);
 
     for (const [status, code, res] of cases) {
       const documented = documentedError(status);
