@@ -45,7 +45,8 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
     keys,
     tokens,
     applications: new ApplicationRegistry(options.store, clock),
-    plans: DEFAULT_PLANS,
+    // A copy: an operator (or a test) adding a plan changes this platform, not the defaults.
+    plans: { ...DEFAULT_PLANS },
   };
 }
 
