@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { StoreUnavailableError } from '../../src/store/port.js';
 import { RedisStore } from '../../src/store/redis.js';
@@ -36,6 +36,7 @@ storeContract('redis', async () => ({
 }));
 
 describe('RedisStore', () => {
+  afterEach(() => vi.restoreAllMocks());
   const rules = [{ name: 'burst', limit: 100, windowMs: 60_000 }];
   const now = Date.UTC(2026, 0, 15, 12, 0, 0);
 
@@ -47,7 +48,6 @@ describe('RedisStore', () => {
     await store.take('scripts');
     expect(evalsha).toHaveBeenCalledTimes(2);
     expect(evalSource).not.toHaveBeenCalled();
-    vi.restoreAllMocks();
   });
 
   it('falls back to EVAL after SCRIPT FLUSH, which caches the script again', async () => {
@@ -60,7 +60,6 @@ describe('RedisStore', () => {
     expect(await raw.script('EXISTS', store.scripts.hit.sha, store.scripts.take.sha)).toEqual([1, 1]);
     expect((await store.hit('flush', rules, now)).states[0]?.remaining).toBe(98);
     expect(evalSource).toHaveBeenCalledTimes(2);
-    vi.restoreAllMocks();
   });
 
   it('prefixes every key it writes, script keys included', async () => {
