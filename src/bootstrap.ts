@@ -48,7 +48,8 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
     tokens,
     applications,
     consent: new OnboardingConsentService(options.store, applications, clock, config.publicUrl),
-    plans: DEFAULT_PLANS,
+    // A copy: an operator (or a test) adding a plan changes this platform, not the defaults.
+    plans: { ...DEFAULT_PLANS },
   };
 }
 

@@ -5,6 +5,7 @@ import { ConfigError, parseConfig } from './config.js';
 import { MemoryStore } from './store/memory.js';
 import { RedisStore } from './store/redis.js';
 import { systemClock } from './clock.js';
+import { createLogger } from './log.js';
 import { SANDBOX_APPLICATIONS } from './sandbox-seed.js';
 
 /** Node entry: configuration → dependencies → HTTP server, with graceful shutdown. */
@@ -20,14 +21,15 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  const logger = createLogger(config.logLevel);
   let store;
   if (config.redisUrl) {
-    store = new RedisStore({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix });
+    store = new RedisStore({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix, logger });
     await store.connect();
   } else {
     store = new MemoryStore(systemClock);
   }
-  const deps = await buildDeps(config, { store });
+  const deps = await buildDeps(config, { store, logger });
   const log = deps.logger;
   if (!config.signingKeys) {
     log.warn(
