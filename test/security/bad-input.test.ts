@@ -192,6 +192,21 @@ describe('hostile JSON', () => {
     );
   });
 
+  it('unknown property names are quoted, cut and counted: the message stays short', async () => {
+    const { p, token } = await platform();
+    const long = `${'k'.repeat(1000)}`;
+    const one = await post(p.app, CHECK, { ...VALID, [long]: 1 }, token);
+    const cut = `Unknown property: "${'k'.repeat(64)}…".`;
+    await expectError(one, { status: 400, code: 'INVALID_ARGUMENT', message: cut }, op);
+    const odd = await post(p.app, CHECK, { ...VALID, 'a, b': 1, '': 2, 'x\ty': 3 }, token);
+    const quoted = 'Unknown property: "a, b", "", "x\\ty".';
+    await expectError(odd, { status: 400, code: 'INVALID_ARGUMENT', message: quoted }, op);
+    const many = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, i]));
+    const res = await post(p.app, CHECK, { ...VALID, ...many }, token);
+    const message = 'Unknown property: k0, k1, k2, k3, k4 and 495 more.';
+    await expectError(res, { status: 400, code: 'INVALID_ARGUMENT', message }, op);
+  });
+
   it.each([
     ['__proto__', `{"phoneNumber":"+34600000001","__proto__":{"maxAge":1,"polluted":true}}`],
     ['constructor.prototype', `{"phoneNumber":"+34600000001","constructor":{"prototype":{"polluted":true}}}`],
