@@ -7,7 +7,7 @@ import { ApiError } from './errors.js';
 import { correlator } from './http/correlator.js';
 import type { Env } from './http/env.js';
 import { jsonBody } from './http/json-body.js';
-import { methodNotAllowed } from './http/not-found.js';
+import { isRouted, methodNotAllowed } from './http/not-found.js';
 import { onError } from './http/on-error.js';
 import { securityHeaders } from './http/security-headers.js';
 import { apiDocument } from './openapi.js';
@@ -48,8 +48,11 @@ export function createApp(deps: Deps, modules: readonly ApiModule[] = API_MODULE
       c.json(apiDocument(module, router, deps.config.publicUrl)),
     );
     // DESIGN §2: token (401) → rate limit (429) → body (400/413/415) → the route's own checks.
+    // The body is read only for a routed POST/PUT/PATCH: a wrong method or path stays a 405/404.
     app.use(`${module.basePath}/*`, requireToken, rateLimit, async (c, next) =>
-      ['POST', 'PUT', 'PATCH'].includes(c.req.method) ? body(c, next) : next(),
+      ['POST', 'PUT', 'PATCH'].includes(c.req.method) && isRouted(routes, c.req.method, c.req.path)
+        ? body(c, next)
+        : next(),
     );
     app.route(module.basePath, router);
     for (const r of router.routes) routes.push({ method: r.method, path: `${module.basePath}${r.path}` });

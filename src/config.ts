@@ -4,8 +4,10 @@ import { z } from 'zod';
  * The only reader of the environment. Parsed once at start; every bad variable is listed in one
  * error so that an operator fixes them all at once.
  */
+// A blank variable (`PORT=` in an env file) means unset: coerced, it would be 0.
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const intFrom = (def: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(def);
+  z.preprocess(blankToUndefined, z.coerce.number().int().min(min).max(max).default(def));
 const optionalString = z
   .string()
   .optional()
@@ -27,7 +29,12 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9:_-]{0,32}$/)
     .default('cg:'),
   NETWORK_BACKEND: z.enum(['sandbox']).default('sandbox'),
-  SIGNING_KEYS: optionalString,
+  SIGNING_KEYS: optionalString.pipe(
+    z
+      .string()
+      .refine(isPrivateP256JwkSet, 'must be a JSON JWK set of private EC P-256 keys, the signing key first')
+      .optional(),
+  ),
   TOKEN_SECRET: optionalString.pipe(
     z
       .string()
@@ -71,25 +78,56 @@ export class ConfigError extends Error {
   }
 }
 
-export function parseConfig(env: Record<string, string | undefined>): Config {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+/** SIGNING_KEYS is checked at start so that a bad key set never surfaces at the first token. */
+function isPrivateP256JwkSet(json: string): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return false; // the parser's message quotes the input: key material must not reach a log
   }
-  const e = parsed.data;
+  const keys = (parsed as { keys?: unknown } | null)?.keys;
+  return (
+    Array.isArray(keys) &&
+    keys.length > 0 &&
+    keys.every(
+      (k: Record<string, unknown> | null) =>
+        ['d', 'x', 'y'].every((f) => typeof k?.[f] === 'string') && k?.kty === 'EC' && k.crv === 'P-256',
+    )
+  );
+}
+
+const blank = (v: string | undefined) => v === undefined || v.trim() === '';
+
+/** What production needs besides well-formed values; checked on the raw record. */
+function productionProblems(env: Record<string, string | undefined>): string[] {
+  if (env.NODE_ENV !== 'production') return [];
   const problems: string[] = [];
-  if (e.NODE_ENV === 'production' && !e.SIGNING_KEYS) {
+  if (blank(env.SIGNING_KEYS)) {
     problems.push(
       'SIGNING_KEYS: required in production (a private JWK set); the ephemeral key is for development',
     );
   }
-  if (e.NODE_ENV === 'production' && !e.TOKEN_SECRET) {
+  if (blank(env.TOKEN_SECRET)) {
     problems.push('TOKEN_SECRET: required in production (32 random bytes, base64url)');
   }
-  if (e.NODE_ENV === 'production' && !e.PUBLIC_URL) {
+  if (blank(env.PUBLIC_URL)) {
     problems.push('PUBLIC_URL: required in production (the issuer and token audience)');
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  return problems;
+}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(env);
+  // Every problem at once, the production requirements included, so an operator fixes them all.
+  const problems = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)),
+    ...productionProblems(env),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
   return {
     env: e.NODE_ENV,
     host: e.HOST,

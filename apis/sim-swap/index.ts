@@ -2,7 +2,7 @@ import type { ApiModule } from '../../src/api-module.js';
 import { findEligibleSubscriber, requireScope, resolvePhoneNumber } from '../common/identifier.js';
 import { createApiRouter } from '../common/router.js';
 import { checkRoute, retrieveDateRoute, SCOPES } from './routes.js';
-import { checkSimSwap, DEFAULT_MAX_AGE_HOURS, retrieveSimSwapDate, type SimSwapPolicy } from './service.js';
+import { checkSimSwap, effectiveMaxAge, retrieveSimSwapDate, type SimSwapPolicy } from './service.js';
 
 const NAME = 'sim-swap';
 
@@ -20,15 +20,13 @@ export const simSwap: ApiModule = {
     router.openapi(checkRoute, async (c) => {
       const { deps, access } = { deps: c.get('deps'), access: c.get('access') };
       const body = c.req.valid('json');
+      // DESIGN §2 step 4: the market's cap is a range check of the body, so it answers 400
+      // OUT_OF_RANGE before the scope, identifier and subscriber steps.
+      const maxAge = effectiveMaxAge(body.maxAge, policyOf(c));
       requireScope(access, SCOPES.check);
       const phoneNumber = resolvePhoneNumber(access, body.phoneNumber, 'exclusive');
       const subscriber = await findEligibleSubscriber(deps.network, phoneNumber, NAME);
-      const swapped = checkSimSwap(
-        subscriber,
-        body.maxAge ?? DEFAULT_MAX_AGE_HOURS,
-        deps.clock.now(),
-        policyOf(c),
-      );
+      const swapped = checkSimSwap(subscriber, maxAge, deps.clock.now(), policyOf(c));
       return c.json({ swapped }, 200);
     });
 
