@@ -12,7 +12,12 @@ export const rateLimit: MiddlewareHandler<Env> = async (c, next) => {
   const deps = c.get('deps');
   const access = c.get('access');
   const app = await deps.applications.get(access.clientId);
-  if (app === null || app.status !== 'active') throw new ApiError('UNAUTHENTICATED');
+  if (app === null || app.status !== 'active') {
+    // A token of a deleted or suspended application is no longer valid (RFC 6750 §3.1).
+    throw new ApiError('UNAUTHENTICATED', undefined, {
+      'WWW-Authenticate': 'Bearer realm="camara", error="invalid_token"',
+    });
+  }
   const result = await deps.store.hit(
     `app:${access.clientId}`,
     planRules(deps.plans, app.plan),

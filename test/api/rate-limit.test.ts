@@ -54,6 +54,7 @@ describe('rate limiting: the sandbox plan', () => {
     await p.deps.applications.put({ ...demo!, status: 'suspended' });
     const res = await check(p);
     expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer realm="camara", error="invalid_token"');
     expect(((await res.json()) as { code: string }).code).toBe('UNAUTHENTICATED');
   });
 });
