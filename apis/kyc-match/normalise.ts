@@ -12,7 +12,7 @@ export type Comparison =
   | 'kana'
   /** Document numbers and postal codes: as text, without spaces, hyphens, dots or slashes. */
   | 'identifier'
-  /** NFKC, trimmed, case-folded; accents kept (they are part of an internationalised address). */
+  /** NFKC, trimmed, case-folded (the schema's `format: email` admits ASCII addresses only). */
   | 'email'
   /** ISO 3166-1 alpha-2 codes: trimmed, case-insensitive. */
   | 'country'
