@@ -1,4 +1,5 @@
 import type { ApiModule } from '../../src/api-module.js';
+import type { AccessContext } from '../../src/auth/access-context.js';
 import type { Deps } from '../../src/deps.js';
 import { findEligibleSubscriber, requireScope, resolvePhoneNumber } from '../common/identifier.js';
 import { createApiRouter } from '../common/router.js';
@@ -7,8 +8,11 @@ import { checkParamCombination, matchKyc, type KycMatchPolicy } from './service.
 
 const NAME = 'kyc-match';
 
-/** The operator's KYC Match settings; purpose-based minimisation plugs in `verifiableFields`. */
-const policyOf = (deps: Deps): KycMatchPolicy => ({
+/**
+ * The operator's KYC Match settings for this call; purpose-based data minimisation plugs in
+ * `verifiableFields` from the token's purpose.
+ */
+const policyOf = (deps: Deps, _access: AccessContext): KycMatchPolicy => ({
   idDocumentRequired: deps.config.kycMatch.idDocumentRequired,
   scores: deps.config.kycMatch.scores,
 });
@@ -35,7 +39,7 @@ export const kycMatch: ApiModule = {
       const phoneNumber = resolvePhoneNumber(access, body.phoneNumber, 'confirm');
       checkParamCombination(body);
       const subscriber = await findEligibleSubscriber(deps.network, phoneNumber, NAME, { kyc: true });
-      return c.json(matchKyc(body, subscriber.kyc, policyOf(deps)), 200);
+      return c.json(matchKyc(body, subscriber.kyc, policyOf(deps, access)), 200);
     });
     return router;
   },

@@ -73,11 +73,9 @@ const SubscriberAnswer = z.object({
 
 const NumberAnswer = z.object({ phoneNumber: E164 });
 
+/** An answer that breaks the contract; the reason goes to the log only. */
 class UpstreamError extends Error {
-  constructor(
-    readonly reason: string,
-    readonly timeout = false,
-  ) {
+  constructor(readonly reason: string) {
     super(reason);
   }
 }
@@ -138,7 +136,8 @@ export class HttpNetwork implements NetworkBackend {
           accept: 'application/json',
         },
         body: JSON.stringify(body),
-        redirect: 'error',
+        // Never followed: a redirect is an unexpected status (and 'manual' is what workerd supports).
+        redirect: 'manual',
         signal,
       });
       const status = res.status;
@@ -156,7 +155,7 @@ export class HttpNetwork implements NetworkBackend {
       }
       text = await readLimited(res, this.maxBytes);
     } catch (error) {
-      if (error instanceof UpstreamError) throw this.fail(operation, error.reason, error.timeout);
+      if (error instanceof UpstreamError) throw this.fail(operation, error.reason);
       if (signal.aborted) throw this.fail(operation, 'timeout', true);
       throw this.fail(operation, error instanceof Error ? `${error.name}: ${error.message}` : 'fetch failed');
     }
