@@ -10,8 +10,8 @@ import { acquireToken, expiredToken, invalidToken, type Flow } from '../support/
 const PATH = '/kyc-match/v0.4/match';
 const SCOPES = ['kyc-match:match'];
 const FULL = '+34600000010'; // the complete record of the upstream example
-const KANA = '+34600000011';
-const PARTIAL = '+34600000013';
+const KANA = '+34600000021';
+const PARTIAL = '+34600000023';
 
 /** Per property: a subscriber whose record holds it, the stored value, and a well-formed other value. */
 const PROPERTIES: Record<KycField, { subscriber: string; match: string; mismatch: string }> = {
