@@ -7,6 +7,7 @@ import { OnboardingConsentService } from './consent/service.js';
 import type { Deps } from './deps.js';
 import { createLogger, type Logger } from './log.js';
 import type { NetworkBackend } from './network/port.js';
+import { HttpNetwork } from './network/http.js';
 import { SandboxNetwork } from './network/sandbox.js';
 import { DEFAULT_PLANS } from './ratelimit/plans.js';
 import { sandboxApplications, SANDBOX_SUBSCRIBERS } from './sandbox-seed.js';
@@ -43,7 +44,7 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
     clock,
     logger,
     store: options.store,
-    network: options.network ?? new SandboxNetwork(SANDBOX_SUBSCRIBERS, clock),
+    network: options.network ?? networkFrom(config, clock, logger),
     keys,
     tokens,
     applications,
@@ -56,4 +57,10 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
 /** Writes the sandbox applications (demo credentials) into the store. */
 export async function seedSandbox(deps: Deps): Promise<void> {
   for (const app of await sandboxApplications()) await deps.applications.put(app);
+}
+
+/** The NetworkBackend adapter that the configuration names. */
+function networkFrom(config: Config, clock: Clock, logger: Logger): NetworkBackend {
+  if (config.networkHttp !== undefined) return new HttpNetwork({ ...config.networkHttp, logger });
+  return new SandboxNetwork(SANDBOX_SUBSCRIBERS, clock);
 }

@@ -8,6 +8,11 @@ import { z } from 'zod';
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const intFrom = (def: number, min: number, max: number) =>
   z.preprocess(blankToUndefined, z.coerce.number().int().min(min).max(max).default(def));
+const flag = (def: boolean) =>
+  z
+    .enum(['true', 'false'])
+    .default(def ? 'true' : 'false')
+    .transform((v) => v === 'true');
 const optionalString = z
   .string()
   .optional()
@@ -28,7 +33,10 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9:_-]{0,32}$/)
     .default('cg:'),
-  NETWORK_BACKEND: z.enum(['sandbox']).default('sandbox'),
+  NETWORK_BACKEND: z.enum(['sandbox', 'http']).default('sandbox'),
+  NETWORK_HTTP_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  NETWORK_HTTP_TOKEN: optionalString,
+  NETWORK_HTTP_TIMEOUT_MS: intFrom(3000, 50, 60000),
   SIGNING_KEYS: optionalString.pipe(
     z
       .string()
@@ -48,6 +56,8 @@ const schema = z.object({
   SIM_SWAP_MONITORED_DAYS: optionalString
     .transform((v) => (v === undefined ? undefined : Number(v)))
     .pipe(z.number().int().min(1).max(36500).optional()),
+  KYC_ID_DOCUMENT_REQUIRED: flag(false),
+  KYC_MATCH_SCORES: flag(true),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   SHUTDOWN_GRACE_MS: intFrom(10000, 0, 120000),
 });
@@ -59,7 +69,9 @@ export type Config = {
   publicUrl: string;
   redisUrl: string | undefined;
   redisKeyPrefix: string;
-  networkBackend: 'sandbox';
+  networkBackend: 'sandbox' | 'http';
+  /** The operator BSS adapter (docs/operator-bss-contract.md); set when networkBackend is http. */
+  networkHttp: { url: string; token: string; timeoutMs: number } | undefined;
   signingKeys: string | undefined;
   /** 32 bytes, base64url: encrypts the subscriber claim and keys pairwise subjects. */
   tokenSecret: string | undefined;
@@ -67,6 +79,8 @@ export type Config = {
   tokenCacheSize: number;
   maxBodyBytes: number;
   simSwap: { maxAgeCapHours: number; monitoredDays: number | undefined };
+  /** KYC Match operator settings (docs/kyc-match.md). */
+  kycMatch: { idDocumentRequired: boolean; scores: boolean };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   shutdownGraceMs: number;
 };
@@ -117,6 +131,19 @@ function productionProblems(env: Record<string, string | undefined>): string[] {
   return problems;
 }
 
+/** The operator BSS adapter needs its URL and credential; never in clear in production. */
+function backendProblems(env: Record<string, string | undefined>): string[] {
+  if (env.NETWORK_BACKEND !== 'http') return [];
+  const problems: string[] = [];
+  if (blank(env.NETWORK_HTTP_URL)) problems.push('NETWORK_HTTP_URL: required when NETWORK_BACKEND=http');
+  if (blank(env.NETWORK_HTTP_TOKEN)) problems.push('NETWORK_HTTP_TOKEN: required when NETWORK_BACKEND=http');
+  // The credential and subscriber data travel on this link.
+  if (env.NODE_ENV === 'production' && env.NETWORK_HTTP_URL?.trim().startsWith('http:')) {
+    problems.push('NETWORK_HTTP_URL: must be https:// in production');
+  }
+  return problems;
+}
+
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const parsed = schema.safeParse(env);
   // Every problem at once, the production requirements included, so an operator fixes them all.
@@ -125,6 +152,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       ? []
       : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)),
     ...productionProblems(env),
+    ...backendProblems(env),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
@@ -136,12 +164,21 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     networkBackend: e.NETWORK_BACKEND,
+    networkHttp:
+      e.NETWORK_BACKEND === 'http'
+        ? {
+            url: (e.NETWORK_HTTP_URL as string).replace(/\/+$/, ''),
+            token: e.NETWORK_HTTP_TOKEN as string,
+            timeoutMs: e.NETWORK_HTTP_TIMEOUT_MS,
+          }
+        : undefined,
     signingKeys: e.SIGNING_KEYS,
     tokenSecret: e.TOKEN_SECRET,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
     tokenCacheSize: e.TOKEN_CACHE_SIZE,
     maxBodyBytes: e.MAX_BODY_BYTES,
     simSwap: { maxAgeCapHours: e.SIM_SWAP_MAX_AGE_CAP_HOURS, monitoredDays: e.SIM_SWAP_MONITORED_DAYS },
+    kycMatch: { idDocumentRequired: e.KYC_ID_DOCUMENT_REQUIRED, scores: e.KYC_MATCH_SCORES },
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };
