@@ -5,7 +5,7 @@
  * (`retentionMs` after it stopped signing); then it disappears.
  */
 
-/** What the timeline needs to know of a key: when it starts signing (ms since epoch). */
+/** What the timeline needs to know of a key: when it starts signing (ms since epoch; 0 = undated). */
 export type Scheduled = { nbf: number };
 
 export type Timeline<K> = {
@@ -39,8 +39,12 @@ export function timeline<K extends Scheduled>(
   let nextChangeAt = Number.POSITIVE_INFINITY;
   ordered.forEach((key, i) => {
     // A key stops signing when its successor starts; it is retired once its last tokens expired.
-    const end = ordered[i + 1]?.nbf ?? Number.POSITIVE_INFINITY;
-    const retiredAt = end + retentionMs;
+    // An undated successor (nbf 0: active since the set was loaded) gives no retirement time:
+    // the key stays published until it is removed from the set.
+    const successor = ordered[i + 1];
+    const end = successor?.nbf ?? Number.POSITIVE_INFINITY;
+    const retiredAt =
+      successor !== undefined && successor.nbf > 0 ? end + retentionMs : Number.POSITIVE_INFINITY;
     if (key.nbf <= now && now < end) signer = key;
     if (now < retiredAt) published.unshift(key);
     for (const t of [key.nbf, retiredAt]) if (t > now && t < nextChangeAt) nextChangeAt = t;

@@ -52,7 +52,8 @@ type State = { signer: SigningKey | undefined; published: SigningKey[]; until: n
  * when asked: no timers.
  *
  * - Configured (SIGNING_KEYS): a JWK set of private EC P-256 keys; each key may carry `nbf`
- *   (NumericDate, seconds) = when it starts signing; without `nbf` a key is active at once.
+ *   (NumericDate, seconds) = when it starts signing; without `nbf` a key is active at once, and
+ *   among undated keys the first listed signs while the others stay published until removed.
  * - Embedded (no SIGNING_KEYS): keys are generated in process on a schedule, each one published
  *   `leadFor(period)` before it signs. Tokens die with the process.
  */
@@ -179,7 +180,7 @@ async function importSigningKey(jwk: JWK): Promise<SigningKey> {
   if (jwk.alg !== undefined && jwk.alg !== SIGNING_ALG) throw new Error('SIGNING_KEYS: alg must be ES256');
   if (jwk.use !== undefined && jwk.use !== 'sig') throw new Error('SIGNING_KEYS: use must be sig');
   const nbf = (jwk as { nbf?: unknown }).nbf;
-  if (nbf !== undefined && (typeof nbf !== 'number' || !Number.isFinite(nbf) || nbf < 0)) {
+  if (nbf !== undefined && (typeof nbf !== 'number' || !Number.isFinite(nbf) || nbf <= 0)) {
     throw new Error('SIGNING_KEYS: nbf must be a NumericDate (seconds since the epoch)');
   }
   const pub = { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y };

@@ -1,16 +1,14 @@
-import { Hono } from 'hono';
 import { decodeJwt } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { scopeCatalogue } from '../../src/app.js';
 import { authServer, type IntrospectionClaims, type RefreshTokenLookup } from '../../src/auth/index.js';
-import type { Env } from '../../src/http/env.js';
-import { onError } from '../../src/http/on-error.js';
 import { API_MODULES } from '../../apis/index.js';
 import {
   assertionParams,
   basicAuth,
   clientAssertion,
   clientCredentialsToken,
+  mountAuthServer,
   postForm,
   PURPOSE,
   registerClient,
@@ -176,14 +174,7 @@ describe('refresh tokens through RefreshTokenLookup', () => {
             : { kind: 'other_client' },
       revoke: async (_deps, token) => void revoked.push(token),
     };
-    const app = new Hono<Env>();
-    app.use('*', async (c, next) => {
-      c.set('deps', p.deps);
-      c.set('correlator', 'test');
-      await next();
-    });
-    app.route('/', authServer(scopeCatalogue(API_MODULES), { refreshTokens }));
-    app.onError(onError);
+    const app = mountAuthServer(p.deps, authServer(scopeCatalogue(API_MODULES), { refreshTokens }));
     const as = (c: TestClient) => ({ authorization: basicAuth(c.clientId, c.secret) });
     const params = { token: 'rt-1', token_type_hint: 'refresh_token' };
 

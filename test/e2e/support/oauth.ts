@@ -1,10 +1,11 @@
-import type { Hono } from 'hono';
+import { Hono } from 'hono';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import type { Application } from '../../../src/admin/applications.js';
 import { hashSecret } from '../../../src/admin/secrets.js';
 import { CLIENT_ASSERTION_TYPE } from '../../../src/auth/client-auth.js';
 import type { Deps } from '../../../src/deps.js';
 import type { Env } from '../../../src/http/env.js';
+import { onError } from '../../../src/http/on-error.js';
 
 export const PURPOSE = 'dpv:FraudPreventionAndDetection';
 
@@ -101,4 +102,17 @@ export async function clientCredentialsToken(
   );
   if (res.status !== 200) throw new Error(`token request failed: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { access_token: string }).access_token;
+}
+
+/** An app around an authorization-server router alone (to mount routes another flow adds). */
+export function mountAuthServer(deps: Deps, router: Hono<Env>): Hono<Env> {
+  const app = new Hono<Env>();
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    c.set('correlator', 'test');
+    await next();
+  });
+  app.route('/', router);
+  app.onError(onError);
+  return app;
 }
