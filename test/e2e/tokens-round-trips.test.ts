@@ -10,7 +10,10 @@ const check = (server: E2EServer, token: string) =>
     body: JSON.stringify({ phoneNumber: '+34600000001' }),
   });
 
-/** Every write the Redis client makes on its socket during `action`: one write, one round trip. */
+/**
+ * Every write the Redis client makes on its socket during `action`. One write holding every
+ * command of the call, and no command issued after a reply came back, is one round trip.
+ */
 async function redisWrites(store: RedisStore, action: () => Promise<void>): Promise<string[]> {
   const stream = store.client.stream;
   const original = stream.write;
@@ -49,7 +52,7 @@ describe('hot-path budget (DESIGN §2): one Redis round trip per resource call',
     expect(writes[0]).toContain(`revoked:`);
   });
 
-  it('would take two round trips without auto-pipelining (the measure can tell them apart)', async () => {
+  it('leaves in two writes without auto-pipelining (the measure tells them apart)', async () => {
     const store = server.store as RedisStore;
     store.client.options.enableAutoPipelining = false;
     try {
