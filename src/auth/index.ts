@@ -43,7 +43,7 @@ export function authServer(
     }),
     endpointLimits,
   );
-  // Built from the routes mounted on this router when first asked, so it lists exactly them.
+  // Built at request time from the routes mounted on this router, so it lists exactly them.
   const metadata = (c: Context<Env>) =>
     c.json(discoveryDocument(c.get('deps').config.publicUrl, scopes, router.routes));
   router.get('/.well-known/openid-configuration', metadata);

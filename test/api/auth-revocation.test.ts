@@ -47,6 +47,14 @@ describe('POST /oauth2/revoke (RFC 7009)', () => {
     });
   });
 
+  it("drops the token from this process's verified-token cache", async () => {
+    const token = await clientCredentialsToken(p.app, client);
+    const cached = await p.deps.tokens.verify(token);
+    expect(await p.deps.tokens.verify(token)).toBe(cached); // served from the cache
+    expect((await revoke(token)).status).toBe(200);
+    expect(await p.deps.tokens.verify(token)).not.toBe(cached); // verified afresh
+  });
+
   it('is honoured by another instance sharing the store (its own token cache)', async () => {
     const shared = { TOKEN_SECRET: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8' };
     const a = await testPlatform({ env: shared });
