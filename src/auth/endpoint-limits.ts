@@ -3,13 +3,13 @@ import { decodeJwt } from 'jose';
 import type { Deps } from '../deps.js';
 import { OAuthError } from '../errors.js';
 import type { Env } from '../http/env.js';
+import { MAX_FORM_BYTES } from './form.js';
 import { rateLimitHeaders } from '../http/ratelimit-headers.js';
 import { counterKey, windowOf, type RateLimitResult, type RateLimitRule } from '../store/port.js';
 
 /** The client-authenticated endpoints, by path prefix (bc-authorize included wherever it is mounted). */
 const LIMITED = ['/oauth2/token', '/oauth2/bc-authorize', '/oauth2/introspect', '/oauth2/revoke'];
 const FAILURE_WINDOW_MS = 15 * 60_000;
-const MAX_IDENTIFIED_BODY = 16_384;
 
 const tooMany = (result: RateLimitResult) =>
   new OAuthError('too_many_requests', 'too many requests', rateLimitHeaders(result));
@@ -33,7 +33,8 @@ export const endpointLimits: MiddlewareHandler<Env> = async (c, next) => {
     limit: deps.config.oauthLimits.authFailuresPerIp,
     windowMs: FAILURE_WINDOW_MS,
   };
-  // Read without counting: only a failed authentication moves this counter (below).
+  // Read without counting (counterKey/windowOf: the counter layout both engines share): only a
+  // failed authentication moves this counter (below).
   const spent = Number(
     (await deps.store.get(counterKey(source, failures, windowOf(failures, now).index))) ?? 0,
   );
@@ -77,7 +78,7 @@ async function formOf(c: Context<Env>): Promise<URLSearchParams> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/x-www-form-urlencoded/i.test(type)) return new URLSearchParams();
   const text = await c.req.text(); // cached by Hono: the endpoint reads the same body again
-  return text.length > MAX_IDENTIFIED_BODY ? new URLSearchParams() : new URLSearchParams(text);
+  return text.length > MAX_FORM_BYTES ? new URLSearchParams() : new URLSearchParams(text);
 }
 
 export function claimedClientId(
