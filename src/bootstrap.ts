@@ -1,8 +1,8 @@
 import { ApplicationRegistry } from './admin/applications.js';
-import { SigningKeys, secretFrom } from './auth/keys.js';
+import { RETENTION_MARGIN_S, SigningKeys, secretFrom } from './auth/keys.js';
 import { TokenService } from './auth/tokens.js';
 import { systemClock, type Clock } from './clock.js';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
 import { OnboardingConsentService } from './consent/service.js';
 import type { Deps } from './deps.js';
 import { createLogger, type Logger } from './log.js';
@@ -26,9 +26,14 @@ export type BuildOptions = {
 export async function buildDeps(config: Config, options: BuildOptions): Promise<Deps> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
+  const keyOptions = { clock, retentionSeconds: config.accessTokenTtlSeconds + RETENTION_MARGIN_S };
   const keys =
     options.keys ??
-    (config.signingKeys ? await SigningKeys.fromJwkSet(config.signingKeys) : await SigningKeys.generate());
+    (config.signingKeys
+      ? await SigningKeys.fromJwkSet(config.signingKeys, keyOptions).catch((e: Error) => {
+          throw new ConfigError([e.message]);
+        })
+      : await SigningKeys.generate({ ...keyOptions, rotationHours: config.signingKeyRotationHours }));
   const tokens = new TokenService({
     keys,
     secret: options.tokenSecret ?? secretFrom(config.tokenSecret),

@@ -43,6 +43,7 @@ const schema = z.object({
       .refine(isPrivateP256JwkSet, 'must be a JSON JWK set of private EC P-256 keys, the signing key first')
       .optional(),
   ),
+  SIGNING_KEY_ROTATION_HOURS: intFrom(24, 1, 8760),
   TOKEN_SECRET: optionalString.pipe(
     z
       .string()
@@ -51,6 +52,15 @@ const schema = z.object({
   ),
   ACCESS_TOKEN_TTL_SECONDS: intFrom(600, 60, 86400),
   TOKEN_CACHE_SIZE: intFrom(10000, 0, 1_000_000),
+  OAUTH_CLIENT_REQUESTS_PER_MINUTE: intFrom(600, 1, 1_000_000),
+  OAUTH_AUTH_FAILURES_PER_IP: intFrom(20, 1, 1_000_000),
+  CLIENT_IP_HEADER: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a header name')
+      .transform((v) => v.toLowerCase())
+      .optional(),
+  ),
   MAX_BODY_BYTES: intFrom(16384, 256, 1_048_576),
   SIM_SWAP_MAX_AGE_CAP_HOURS: intFrom(2400, 1, 2400),
   SIM_SWAP_MONITORED_DAYS: optionalString
@@ -73,10 +83,20 @@ export type Config = {
   /** The operator BSS adapter (docs/operator-bss-contract.md); set when networkBackend is http. */
   networkHttp: { url: string; token: string; timeoutMs: number } | undefined;
   signingKeys: string | undefined;
+  /** Embedded mode (no SIGNING_KEYS): a new generated key signs every this many hours. */
+  signingKeyRotationHours: number;
   /** 32 bytes, base64url: encrypts the subscriber claim and keys pairwise subjects. */
   tokenSecret: string | undefined;
   accessTokenTtlSeconds: number;
   tokenCacheSize: number;
+  /**
+   * Authorization-server endpoints (token, bc-authorize, introspect, revoke): requests per
+   * minute per client and endpoint, and failed client authentications per source address per
+   * 15 minutes.
+   */
+  oauthLimits: { clientPerMinute: number; authFailuresPerIp: number };
+  /** Header carrying the caller's address, set by a trusted proxy; else the socket address. */
+  clientIpHeader: string | undefined;
   maxBodyBytes: number;
   simSwap: { maxAgeCapHours: number; monitoredDays: number | undefined };
   /** KYC Match operator settings (docs/kyc-match.md). */
@@ -173,9 +193,15 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
           }
         : undefined,
     signingKeys: e.SIGNING_KEYS,
+    signingKeyRotationHours: e.SIGNING_KEY_ROTATION_HOURS,
     tokenSecret: e.TOKEN_SECRET,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
     tokenCacheSize: e.TOKEN_CACHE_SIZE,
+    oauthLimits: {
+      clientPerMinute: e.OAUTH_CLIENT_REQUESTS_PER_MINUTE,
+      authFailuresPerIp: e.OAUTH_AUTH_FAILURES_PER_IP,
+    },
+    clientIpHeader: e.CLIENT_IP_HEADER,
     maxBodyBytes: e.MAX_BODY_BYTES,
     simSwap: { maxAgeCapHours: e.SIM_SWAP_MAX_AGE_CAP_HOURS, monitoredDays: e.SIM_SWAP_MONITORED_DAYS },
     kycMatch: { idDocumentRequired: e.KYC_ID_DOCUMENT_REQUIRED, scores: e.KYC_MATCH_SCORES },

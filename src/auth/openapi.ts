@@ -90,14 +90,41 @@ export const ServerMetadata = z
     issuer: url('The issuer of every access token (`iss`), also their audience.'),
     token_endpoint: url('POST /oauth2/token'),
     jwks_uri: url('GET /oauth2/jwks'),
+    introspection_endpoint: url('POST /oauth2/introspect (RFC 7662)'),
+    revocation_endpoint: url('POST /oauth2/revoke (RFC 7009)'),
+    authorization_endpoint: url(
+      'GET /oauth2/authorize: authorization code with network-based authentication',
+    ).optional(),
+    backchannel_authentication_endpoint: url('POST /oauth2/bc-authorize: CIBA, poll mode').optional(),
+    userinfo_endpoint: url('GET /oauth2/userinfo').optional(),
     grant_types_supported: strings('Grant types of the token endpoint.'),
     token_endpoint_auth_methods_supported: strings('Client authentication methods.'),
     token_endpoint_auth_signing_alg_values_supported: strings('Algorithms accepted for client assertions.'),
-    scopes_supported: strings('Every API scope of the exposed CAMARA APIs.'),
-    response_types_supported: strings('No authorization endpoint response type yet.'),
+    introspection_endpoint_auth_methods_supported: strings('Client authentication methods.'),
+    introspection_endpoint_auth_signing_alg_values_supported: strings(
+      'Algorithms accepted for client assertions.',
+    ),
+    revocation_endpoint_auth_methods_supported: strings('Client authentication methods.'),
+    revocation_endpoint_auth_signing_alg_values_supported: strings(
+      'Algorithms accepted for client assertions.',
+    ),
+    response_types_supported: strings('Response types of the authorization endpoint (empty without one).'),
+    response_modes_supported: strings('Response modes of the authorization endpoint.').optional(),
+    code_challenge_methods_supported: strings('PKCE methods: S256 only.').optional(),
+    backchannel_token_delivery_modes_supported: strings('CIBA delivery: poll only (ICM).').optional(),
+    backchannel_authentication_request_signing_alg_values_supported:
+      strings('Signed CIBA requests.').optional(),
+    backchannel_user_code_parameter_supported: z.boolean().optional(),
+    scopes_supported: strings(
+      'Every API scope of the exposed CAMARA APIs, with openid and offline_access where a user flow exists.',
+    ),
     subject_types_supported: strings('Subjects of 3-legged tokens are pairwise.'),
     id_token_signing_alg_values_supported: strings('ID token signing algorithms.'),
-    service_documentation: url('Developer documentation.'),
+    claims_supported: strings('Claims of the ID tokens.').optional(),
+    claims_parameter_supported: z.boolean().optional(),
+    request_parameter_supported: z.boolean().optional(),
+    request_uri_parameter_supported: z.boolean().optional(),
+    request_object_signing_alg_values_supported: strings('Signed request objects (RFC 9101).').optional(),
   })
   .openapi('AuthorizationServerMetadata');
 

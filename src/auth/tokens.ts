@@ -58,15 +58,16 @@ export class TokenService {
       claims.sbj = await this.seal(input.subscriber);
       claims.amr = input.amr ?? [];
     }
+    const key = await this.o.keys.signingKey();
     const token = await new SignJWT(claims)
-      .setProtectedHeader({ alg: SIGNING_ALG, typ: 'at+jwt', kid: this.o.keys.active.kid })
+      .setProtectedHeader({ alg: SIGNING_ALG, typ: 'at+jwt', kid: key.kid })
       .setIssuer(this.o.issuer)
       .setAudience(this.o.audience)
       .setSubject(sub)
       .setJti(jti)
       .setIssuedAt(iat)
       .setExpirationTime(iat + expiresIn)
-      .sign(this.o.keys.active.privateKey);
+      .sign(key.privateKey);
     return { token, jti, expiresIn };
   }
 
@@ -95,6 +96,11 @@ export class TokenService {
     };
     this.cache.set(hash, access);
     return access;
+  }
+
+  /** Drops a token from the in-process cache (RFC 7009 revocation in this process). */
+  async forget(token: string): Promise<void> {
+    this.cache.delete(await sha256Hex(token));
   }
 
   /** A per-client pseudonym of the subscriber: stable for one client, unlinkable across clients. */

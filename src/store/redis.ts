@@ -46,6 +46,9 @@ export class RedisStore implements Store {
       commandTimeout: options.commandTimeoutMs ?? 2000,
       connectTimeout: 2000,
       lazyConnect: true,
+      // Commands issued in the same turn of the event loop leave in one write: the hot path's
+      // rate-limit hit and revocation read cost one round trip (DESIGN §2).
+      enableAutoPipelining: true,
       retryStrategy: (times) => Math.min(100 * times, 1000),
     };
     this.client = new Redis(options.url, redisOptions);

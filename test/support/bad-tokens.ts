@@ -34,7 +34,7 @@ export async function invalidTokens(p: TestPlatform): Promise<[string, string][]
       'HS256 keyed with the published public key',
       await new SignJWT(claims)
         .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid })
-        .sign(new TextEncoder().encode(JSON.stringify(p.deps.keys.jwks().keys[0]))),
+        .sign(new TextEncoder().encode(JSON.stringify((await p.deps.keys.jwks()).keys[0]))),
     ],
     ['wrong audience', await signed({ ...claims, aud: 'https://other.example' })],
     ['wrong issuer', await signed({ ...claims, iss: 'https://other.example' })],
