@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { hashSecret } from '../src/admin/secrets.js';
 import { createApp } from '../src/app.js';
@@ -43,7 +44,9 @@ async function main(): Promise<void> {
     store = new MemoryStore(systemClock);
   }
 
-  const deps = await buildDeps(config, { store });
+  // As src/node.ts: the token cache key is hashed in process (node:crypto), not through WebCrypto.
+  const tokenDigest = (text: string) => createHash('sha256').update(text).digest('hex');
+  const deps = await buildDeps(config, { store, tokenDigest });
   deps.plans = { ...deps.plans, bench: BENCH_PLAN };
   const demo = SANDBOX_APPLICATIONS.find((a) => a.clientId === 'demo-app');
   if (demo === undefined) throw new Error('the sandbox demo application is missing');
