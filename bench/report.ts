@@ -6,8 +6,8 @@ export type Measured = {
   label: string;
   result: LoadResult;
   wallMicros: number;
-  /** CPU time of the server process during the measurement. */
-  serverCpuMicros: number;
+  /** CPU time of the server process during the measurement (user, system), in microseconds. */
+  serverCpu: NodeJS.CpuUsage;
   /** CPU time of redis-server during the measurement (Redis scenario only). */
   redisCpuMicros: number | undefined;
   /** CPU time of this process (autocannon) during the measurement. */
@@ -17,19 +17,31 @@ export type Measured = {
 const pad = (s: string, n: number) => s.padStart(n);
 const ms = (v: number) => v.toFixed(2);
 const pct = (v: number) => `${Math.round(v * 100)}%`;
-const perRequest = (m: Measured) => m.serverCpuMicros / Math.max(1, m.result.requests);
+export const serverMicros = (m: Measured) => m.serverCpu.user + m.serverCpu.system;
+const perRequest = (m: Measured) => serverMicros(m) / Math.max(1, m.result.requests);
 const redisPerRequest = (m: Measured) =>
   m.redisCpuMicros === undefined ? 0 : m.redisCpuMicros / Math.max(1, m.result.requests);
 
 function table(rows: Measured[]): void {
-  const head = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'server CPU', 'CPU µs/req'];
-  const widths = [24, 9, 8, 8, 8, 7, 11, 16];
+  const head = [
+    'scenario',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'non-2xx',
+    'errors',
+    'core',
+    'µs CPU/req',
+    'kernel',
+    'redis',
+  ];
+  const widths = [24, 8, 7, 7, 8, 7, 5, 11, 7, 6];
   const line = (cells: string[]) =>
     console.log(cells.map((c, i) => (i === 0 ? c.padEnd(widths[0] ?? 0) : pad(c, widths[i] ?? 0))).join(' '));
   line(head);
   for (const m of rows) {
     const r = m.result;
-    const redis = m.redisCpuMicros === undefined ? '' : ` +${Math.round(redisPerRequest(m))} redis`;
+    const requests = Math.max(1, r.requests);
     line([
       m.label,
       String(Math.round(r.rps)),
@@ -37,10 +49,16 @@ function table(rows: Measured[]): void {
       ms(r.p99),
       String(r.non2xx),
       String(r.errors + r.timeouts),
-      pct(m.serverCpuMicros / m.wallMicros),
-      `${Math.round(perRequest(m))}${redis}`,
+      pct(serverMicros(m) / m.wallMicros),
+      String(Math.round(perRequest(m))),
+      String(Math.round(m.serverCpu.system / requests)),
+      m.redisCpuMicros === undefined ? '' : String(Math.round(redisPerRequest(m))),
     ]);
   }
+  console.log(
+    'core: share of one core the server process used; µs CPU/req: its CPU time per request, of which ' +
+      'kernel (system time); redis: redis-server CPU µs per request',
+  );
 }
 
 /** Prints the figures, the ratio against the target and the measured breakdown; true on PASS. */
@@ -76,42 +94,51 @@ function explain(rows: Measured[], baseline: Measured, platform: Measured): void
   const by = (name: Measured['name']) => rows.find((m) => m.name === name);
   const hono = by('hono');
   const memory = by('memory');
-  const us = (v: number) => `${Math.round(v)} µs`;
-  console.log('\nwhat limits the ratio (server CPU per request, measured):');
-  console.log(`  node:http baseline                           ${us(perRequest(baseline))}`);
+  const us = (v: number) => `${Math.round(v)} µs`.padStart(7);
+  const step = (label: string, value: number, note = '') =>
+    console.log(`  ${label.padEnd(48)}${value >= 0 ? '+' : '-'}${us(Math.abs(value)).trimStart()}${note}`);
+  console.log('\nwhat limits the ratio (CPU time of the server process per request, measured):');
+  console.log(`  ${'node:http baseline'.padEnd(48)}${us(perRequest(baseline)).trimStart()}`);
+  let from = baseline;
   if (hono !== undefined) {
-    console.log(
-      `  + Hono and @hono/node-server (Request/Response) +${us(perRequest(hono) - perRequest(baseline))}`,
-    );
+    step('+ Hono, @hono/node-server, JSON body reader', perRequest(hono) - perRequest(from));
+    from = hono;
   }
   if (memory !== undefined) {
-    const from = hono ?? baseline;
-    console.log(
-      `  + platform pipeline on the memory store      +${us(perRequest(memory) - perRequest(from))}` +
-        `  (= ${us(perRequest(memory))}; ${Math.round(memory.result.rps)} req/s)`,
+    step(
+      '+ platform pipeline (memory store)',
+      perRequest(memory) - perRequest(from),
+      hono === undefined ? '' : '  x-correlator, security headers, token, limiter, zod, lookup',
     );
+    from = memory;
+  }
+  step(
+    `+ ${memory === undefined ? 'platform pipeline with ' : ''}Redis store (ioredis, EVALSHA round trip)`,
+    perRequest(platform) - perRequest(from),
+    `  and ${us(redisPerRequest(platform)).trimStart()} more in redis-server`,
+  );
+  console.log(`  ${'= platform on Redis'.padEnd(48)}${us(perRequest(platform)).trimStart()}`);
+  if (memory !== undefined) {
     console.log(
-      `  + Redis store (ioredis + EVALSHA round trip)  +${us(perRequest(platform) - perRequest(memory))}` +
-        ` in the platform process, +${us(redisPerRequest(platform))} in redis-server` +
-        ` (throughput ${pct(1 - platform.result.rps / memory.result.rps)} below the memory store)`,
+      `  Redis costs ${pct(1 - platform.result.rps / memory.result.rps)} of the memory store's throughput ` +
+        `(${Math.round(memory.result.rps)} → ${Math.round(platform.result.rps)} req/s)`,
     );
   }
-  console.log(`  = platform on Redis                          ${us(perRequest(platform))}`);
-  const cpuRatio = perRequest(baseline) / perRequest(platform);
+  const cpuRatio = perRequest(baseline) / (perRequest(platform) + redisPerRequest(platform));
   console.log(
-    `  CPU-cost ratio baseline / platform: ${cpuRatio.toFixed(2)} (what the throughput ratio would be ` +
-      'if each server had a core to itself)',
+    `  CPU-cost ratio baseline / (platform + redis-server): ${cpuRatio.toFixed(2)}, what the throughput ` +
+      'ratio would be with the servers alone and CPU-bound',
   );
-  const util = (m: Measured) => m.serverCpuMicros / m.wallMicros;
+  const util = (m: Measured) => serverMicros(m) / m.wallMicros;
   console.log(
-    `  one core per server process: baseline used ${pct(util(baseline))} of a core, platform ${pct(util(platform))};` +
-      ` autocannon used ${pct(baseline.loadGenCpuMicros / baseline.wallMicros)} and ` +
-      `${pct(platform.loadGenCpuMicros / platform.wallMicros)} (2 cores in all, redis-server included)`,
+    `  share of a core used: baseline server ${pct(util(baseline))}, platform ${pct(util(platform))}, ` +
+      `autocannon ${pct(baseline.loadGenCpuMicros / baseline.wallMicros)} / ` +
+      `${pct(platform.loadGenCpuMicros / platform.wallMicros)} (2 cores for all of them and redis-server)`,
   );
   if (util(baseline) < 0.9) {
     console.log(
-      '  the baseline server was not saturated: the load generator shares the cores, so the baseline is ' +
-        'under-measured and the throughput ratio is flattered; the CPU-cost ratio is the stricter figure',
+      '  the baseline server did not get a full core (the load generator and other processes share the ' +
+        'machine): its throughput is under-measured and the throughput ratio flattered',
     );
   }
 }

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCH_CLIENT_ID } from './child.js';
 import { load, type LoadResult } from './load.js';
 import { mainProfile, summarise } from './profile.js';
-import { printProfile, printReport, type Measured } from './report.js';
+import { printProfile, printReport, serverMicros, type Measured } from './report.js';
 import { startRedis, startServer, type RedisProcess } from './servers.js';
 
 /**
@@ -13,10 +14,11 @@ import { startRedis, startServer, type RedisProcess } from './servers.js';
  * subscriber lookup) against a bare node:http JSON server, in one run, each server in its own
  * process and autocannon in this one. See bench/README.md.
  */
-const USAGE = `usage: npm run bench -- [--duration s] [--warmup s] [--connections n] [--strict] [--quick] [--profile]
+const USAGE = `usage: npm run bench -- [--duration s] [--warmup s] [--connections n] [--rounds n] [--strict] [--quick] [--profile]
   --duration     seconds measured per server (default 10)
   --warmup       seconds of warm-up load before each measurement (default 3)
   --connections  concurrent connections (default 10)
+  --rounds       run every scenario n times, alternating, and keep each one's median run (default 1)
   --strict       exit 1 when the throughput ratio misses the target
   --quick        only the baseline and the platform on Redis (skip the control scenarios)
   --profile      afterwards, run the platform on Redis once more under --cpu-prof and list where its CPU goes`;
@@ -42,6 +44,7 @@ type Options = {
   duration: number;
   warmup: number;
   connections: number;
+  rounds: number;
   strict: boolean;
   quick: boolean;
   profile: boolean;
@@ -53,6 +56,7 @@ function options(): Options {
       duration: { type: 'string', default: '10' },
       warmup: { type: 'string', default: '3' },
       connections: { type: 'string', default: '10' },
+      rounds: { type: 'string', default: '1' },
       strict: { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
@@ -72,6 +76,7 @@ function options(): Options {
     duration: positive('duration', values.duration, 1),
     warmup: positive('warmup', values.warmup, 0),
     connections: positive('connections', values.connections, 1),
+    rounds: positive('rounds', values.rounds, 1),
     strict: values.strict,
     quick: values.quick,
     profile: values.profile,
@@ -127,7 +132,7 @@ async function measure(
       load({ url: `${base}${PATH}`, headers, body: BODY, connections: o.connections, durationSeconds });
     if (o.warmup > 0) await run(o.warmup);
     const before = {
-      server: await server.cpuMicros(),
+      server: await server.cpu(),
       redis: scenario.store === 'redis' ? await redis?.cpuMicros() : undefined,
       self: process.cpuUsage(),
       at: performance.now(),
@@ -141,7 +146,10 @@ async function measure(
       label: scenario.label,
       result,
       wallMicros,
-      serverCpuMicros: (await server.cpuMicros()) - before.server,
+      serverCpu: await server.cpu().then((after) => ({
+        user: after.user - before.server.user,
+        system: after.system - before.server.system,
+      })),
       redisCpuMicros:
         redisAfter !== undefined && before.redis !== undefined ? redisAfter - before.redis : undefined,
       loadGenCpuMicros: self.user + self.system,
@@ -151,20 +159,44 @@ async function measure(
   }
 }
 
+/** The run with the median throughput. */
+function median(runs: Measured[]): Measured {
+  const sorted = [...runs].sort((a, b) => a.result.rps - b.result.rps);
+  return sorted[Math.floor((sorted.length - 1) / 2)] as Measured;
+}
+
 async function main(): Promise<void> {
   const o = options();
   const scenarios = SCENARIOS.filter((s) => !o.quick || s.name === 'baseline' || s.name === 'redis');
   console.log(
-    `bench: POST ${PATH}, ${o.connections} connections, ${o.warmup} s warm-up + ${o.duration} s measured per server\n`,
+    `bench: POST ${PATH}, ${o.connections} connections, ${o.warmup} s warm-up + ${o.duration} s measured ` +
+      `per server${o.rounds > 1 ? `, ${o.rounds} rounds (median run kept)` : ''}`,
+  );
+  const loadBefore = os.loadavg()[0] ?? 0;
+  console.log(
+    `machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}\n`,
   );
   const redis = await startRedis();
-  const measured: Measured[] = [];
+  const runs = new Map<ScenarioName, Measured[]>();
   try {
-    for (const scenario of scenarios) {
-      process.stdout.write(`  ${scenario.label} … `);
-      const m = await measure(scenario, o, redis);
-      console.log(`${Math.round(m.result.rps)} req/s`);
-      measured.push(m);
+    for (let round = 1; round <= o.rounds; round++) {
+      for (const scenario of scenarios) {
+        process.stdout.write(`  ${o.rounds > 1 ? `[${round}/${o.rounds}] ` : ''}${scenario.label} … `);
+        const m = await measure(scenario, o, redis);
+        console.log(
+          `${Math.round(m.result.rps)} req/s, ${Math.round(serverMicros(m) / m.result.requests)} µs CPU/req`,
+        );
+        runs.set(scenario.name, [...(runs.get(scenario.name) ?? []), m]);
+      }
+    }
+    const measured = scenarios.map((s) => median(runs.get(s.name) ?? []));
+    const loadAfter = os.loadavg()[0] ?? 0;
+    console.log(`\nload average (1 min): ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`);
+    if (loadBefore > 0.5) {
+      console.log(
+        'other processes were busy before the run: throughput figures are noisy (compare the CPU µs/req ' +
+          'column, or rerun with --rounds 3)',
+      );
     }
     console.log('');
     const pass = printReport(measured, TARGET_RATIO);

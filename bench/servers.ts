@@ -6,8 +6,8 @@ import type { ChildMessage } from './child.js';
 /** The parent's side: each server under test runs in its own process, away from the load generator. */
 export type ServerProcess = {
   port: number;
-  /** User + system CPU time of the server process so far, in microseconds. */
-  cpuMicros(): Promise<number>;
+  /** CPU time of the server process so far (user, system), in microseconds. */
+  cpu(): Promise<NodeJS.CpuUsage>;
   stop(): Promise<void>;
 };
 
@@ -34,17 +34,17 @@ export async function startServer(
   }).finally(() => clearTimeout(timer));
   return {
     port,
-    cpuMicros: () => cpuOf(child),
+    cpu: () => cpuOf(child),
     stop: () => stopProcess(child),
   };
 }
 
-function cpuOf(child: ChildProcess): Promise<number> {
+function cpuOf(child: ChildProcess): Promise<NodeJS.CpuUsage> {
   return new Promise((resolve, reject) => {
     const onMessage = (m: ChildMessage) => {
       if (m.type !== 'cpu') return;
       child.off('message', onMessage);
-      resolve(m.usage.user + m.usage.system);
+      resolve(m.usage);
     };
     child.on('message', onMessage);
     if (!child.send({ type: 'cpu' })) reject(new Error('server process is gone'));
