@@ -27,7 +27,7 @@ const GROUPS: [RegExp, string][] = [
     /^node:internal\/(deps\/undici|webstreams|streams\/web)|undici/,
     'Node web streams / undici (Request, Response bodies)',
   ],
-  [/^node:internal\/crypto|^node:crypto/, 'Node crypto (webcrypto digest)'],
+  [/^node:internal\/crypto|^node:crypto/, 'Node crypto (token cache key)'],
   [
     /^node:(internal\/)?(http|_http)|^node:internal\/(http|streams)|^node:(net|stream)|^node:internal\/stream_base/,
     'Node http / net / streams',
@@ -35,8 +35,17 @@ const GROUPS: [RegExp, string][] = [
   [/^node:/, 'other Node core'],
 ];
 
+const SOCKET_WRITES = new Set([
+  'writev',
+  'writeUtf8String',
+  'writeBuffer',
+  'writeLatin1String',
+  'writeAsciiString',
+]);
+
 function groupOf(functionName: string, url: string): string {
   if (url === '') {
+    if (SOCKET_WRITES.has(functionName)) return 'socket writes (send syscalls: responses, Redis commands)';
     if (functionName === '(garbage collector)') return 'garbage collection';
     if (functionName === '(program)') return 'V8 / native (program)';
     return 'native';

@@ -113,7 +113,7 @@ function explain(rows: Measured[], baseline: Measured, platform: Measured): void
     from = memory;
   }
   step(
-    `+ ${memory === undefined ? 'platform pipeline with ' : ''}Redis store (ioredis, EVALSHA round trip)`,
+    memory === undefined ? '+ platform pipeline, Redis store' : '+ Redis store (ioredis, EVALSHA round trip)',
     perRequest(platform) - perRequest(from),
     `  and ${us(redisPerRequest(platform)).trimStart()} more in redis-server`,
   );
@@ -145,6 +145,7 @@ function explain(rows: Measured[], baseline: Measured, platform: Measured): void
 
 export function printProfile(summary: ProfileSummary, file: string): void {
   console.log(`CPU profile of the platform on Redis (${file}), share of busy samples:`);
+  console.log('(V8 samples wall time: a send that wakes another process weighs more here than in CPU time)');
   for (const [group, share] of summary.groups) console.log(`  ${pad(pct(share), 4)}  ${group}`);
   console.log('top functions by self time:');
   for (const [fn, share] of summary.functions) console.log(`  ${pad((share * 100).toFixed(1), 5)}%  ${fn}`);

@@ -194,8 +194,8 @@ async function main(): Promise<void> {
     console.log(`\nload average (1 min): ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`);
     if (loadBefore > 0.5) {
       console.log(
-        'other processes were busy before the run: throughput figures are noisy (compare the CPU µs/req ' +
-          'column, or rerun with --rounds 3)',
+        'other processes were busy before the run: throughput figures are noisy; the CPU µs/req column is ' +
+          `steadier${o.rounds === 1 ? ' (or rerun with --rounds 3)' : ''}`,
       );
     }
     console.log('');
@@ -215,6 +215,10 @@ async function main(): Promise<void> {
     await redis.stop();
   }
 }
+
+// An interrupted run still stops redis-server (an 'exit' hook in servers.ts); the server
+// processes stop by themselves when this process goes away.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 main().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);

@@ -90,6 +90,10 @@ export async function startRedis(): Promise<RedisProcess> {
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
     { stdio: 'ignore' },
   );
+  // Never left behind, even when the run is interrupted (run.ts turns signals into an exit).
+  const killOnExit = () => child.kill();
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   const exited = new Promise<never>((_, reject) => {
     child.once('error', (e) => reject(new Error(`redis-server could not start: ${e.message}`)));
     child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
