@@ -20,6 +20,8 @@ export type BuildOptions = {
   network?: NetworkBackend;
   keys?: SigningKeys;
   tokenSecret?: Uint8Array<ArrayBuffer>;
+  /** A synchronous hex SHA-256 for the token cache, from a runtime that has one (Node). */
+  tokenDigest?: (token: string) => string;
 };
 
 /** Builds the request dependencies from configuration; runtime-neutral (Node and workerd). */
@@ -42,6 +44,7 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
     clock,
     ttlSeconds: config.accessTokenTtlSeconds,
     cacheSize: config.tokenCacheSize,
+    digest: options.tokenDigest,
   });
   const applications = new ApplicationRegistry(options.store, clock);
   return {

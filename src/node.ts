@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { buildDeps, seedSandbox } from './bootstrap.js';
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
   } else {
     store = new MemoryStore(systemClock);
   }
-  const deps = await buildDeps(config, { store, logger });
+  const deps = await buildDeps(config, { store, logger, tokenDigest: sha256Hex });
   const log = deps.logger;
   if (!config.signingKeys) {
     log.warn(
@@ -68,6 +69,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
+
+/** The token cache key, computed in process: WebCrypto's digest would take a thread-pool round trip. */
+const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 function printDemoCredentials(url: string): void {
   const demo = SANDBOX_APPLICATIONS.find((a) => a.clientSecret !== undefined);
