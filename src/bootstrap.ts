@@ -3,10 +3,15 @@ import { SigningKeys, secretFrom } from './auth/keys.js';
 import { TokenService } from './auth/tokens.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
-import { OnboardingConsentService } from './consent/service.js';
+import { ConsentLinks } from './consent/links.js';
+import { SandboxOutbox, type ConsentNotifier } from './consent/notifier.js';
+import { DEFAULT_PURPOSES, PurposeRegistry } from './consent/purposes.js';
+import { deriveKey } from './consent/secrets.js';
+import { StoreConsentService } from './consent/service.js';
 import type { Deps } from './deps.js';
 import { createLogger, type Logger } from './log.js';
 import type { NetworkBackend } from './network/port.js';
+import { Pseudonymizer } from './privacy/pseudonym.js';
 import { SandboxNetwork } from './network/sandbox.js';
 import { DEFAULT_PLANS } from './ratelimit/plans.js';
 import { sandboxApplications, SANDBOX_SUBSCRIBERS } from './sandbox-seed.js';
@@ -19,6 +24,8 @@ export type BuildOptions = {
   network?: NetworkBackend;
   keys?: SigningKeys;
   tokenSecret?: Uint8Array<ArrayBuffer>;
+  /** The operator's channel for consent links; default: the sandbox outbox (logs the link). */
+  consentNotifier?: ConsentNotifier;
 };
 
 /** Builds the request dependencies from configuration; runtime-neutral (Node and workerd). */
@@ -28,9 +35,10 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
   const keys =
     options.keys ??
     (config.signingKeys ? await SigningKeys.fromJwkSet(config.signingKeys) : await SigningKeys.generate());
+  const secret = options.tokenSecret ?? secretFrom(config.tokenSecret);
   const tokens = new TokenService({
     keys,
-    secret: options.tokenSecret ?? secretFrom(config.tokenSecret),
+    secret,
     issuer: config.publicUrl,
     audience: config.publicUrl,
     clock,
@@ -38,6 +46,23 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
     cacheSize: config.tokenCacheSize,
   });
   const applications = new ApplicationRegistry(options.store, clock);
+  const purposes = new PurposeRegistry(config.purposeRegistry ?? DEFAULT_PURPOSES, config.market);
+  const pseudonyms = config.pseudonymKeys
+    ? await Pseudonymizer.fromKeys(config.pseudonymKeys)
+    : await Pseudonymizer.ephemeral();
+  const consentLinks = await ConsentLinks.create(await deriveKey(secret, 'consent-link'), config.publicUrl);
+  const consentNotifier = options.consentNotifier ?? new SandboxOutbox(logger, clock);
+  const consent = new StoreConsentService({
+    store: options.store,
+    applications,
+    purposes,
+    pseudonyms,
+    links: consentLinks,
+    notifier: consentNotifier,
+    clock,
+    logger,
+    sealKey: await deriveKey(secret, 'consent-seal'),
+  });
   return {
     config,
     clock,
@@ -47,7 +72,12 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
     keys,
     tokens,
     applications,
-    consent: new OnboardingConsentService(options.store, applications, clock, config.publicUrl),
+    consent,
+    consentManager: consent,
+    consentLinks,
+    consentNotifier,
+    purposes,
+    pseudonyms,
     plans: DEFAULT_PLANS,
   };
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { parsePurposeRegistry, type PurposeRegistryData } from './consent/purposes.js';
+import { parsePseudonymKeys, type PseudonymKey } from './privacy/pseudonym.js';
 
 /**
  * The only reader of the environment. Parsed once at start; every bad variable is listed in one
@@ -41,6 +43,26 @@ const schema = z.object({
   SIM_SWAP_MONITORED_DAYS: optionalString
     .transform((v) => (v === undefined ? undefined : Number(v)))
     .pipe(z.number().int().min(1).max(36500).optional()),
+  MARKET: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code')
+      .optional(),
+  ),
+  PURPOSE_REGISTRY: optionalString,
+  PSEUDONYM_KEYS: optionalString,
+  OPERATOR_API_KEYS: optionalString.pipe(
+    z
+      .string()
+      .regex(
+        /^sha256:[0-9a-f]{64}(,sha256:[0-9a-f]{64})*$/,
+        'must be sha256:<64 hex> entries, comma-separated',
+      )
+      .optional(),
+  ),
+  OPERATOR_NAME: z.string().min(1).max(60).default('your mobile operator'),
+  CONSENT_REQUEST_TTL_SECONDS: intFrom(600, 30, 86400),
+  CONSENT_CAPTURES_PER_DAY: intFrom(3, 1, 100),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   SHUTDOWN_GRACE_MS: intFrom(10000, 0, 120000),
 });
@@ -60,6 +82,15 @@ export type Config = {
   tokenCacheSize: number;
   maxBodyBytes: number;
   simSwap: { maxAgeCapHours: number; monitoredDays: number | undefined };
+  /** ISO 3166-1 alpha-2 market whose legal bases apply; undefined: each purpose's default. */
+  market: string | undefined;
+  /** The purpose registry (PURPOSE_REGISTRY); undefined: the sandbox registry in code. */
+  purposeRegistry: PurposeRegistryData | undefined;
+  /** Pseudonymisation key ring, the active key first; undefined: an ephemeral key (development). */
+  pseudonymKeys: PseudonymKey[] | undefined;
+  /** SHA-256 (hex) of each operator API key; empty: the internal API is not served. */
+  operatorApiKeyHashes: string[];
+  consent: { requestTtlSeconds: number; capturesPerDay: number; operatorName: string };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   shutdownGraceMs: number;
 };
@@ -89,6 +120,22 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (e.NODE_ENV === 'production' && !e.PUBLIC_URL) {
     problems.push('PUBLIC_URL: required in production (the issuer and token audience)');
   }
+  if (e.NODE_ENV === 'production' && !e.PSEUDONYM_KEYS) {
+    problems.push('PSEUDONYM_KEYS: required in production (kid:base64url-secret, at least 32 bytes)');
+  }
+  let purposeRegistry: PurposeRegistryData | undefined;
+  let pseudonymKeys: PseudonymKey[] | undefined;
+  try {
+    purposeRegistry = e.PURPOSE_REGISTRY === undefined ? undefined : parsePurposeRegistry(e.PURPOSE_REGISTRY);
+  } catch (error) {
+    problems.push(`PURPOSE_REGISTRY: ${(error as Error).message}`);
+  }
+  try {
+    pseudonymKeys = e.PSEUDONYM_KEYS === undefined ? undefined : parsePseudonymKeys(e.PSEUDONYM_KEYS);
+    if (pseudonymKeys?.length === 0) problems.push('PSEUDONYM_KEYS: no key');
+  } catch (error) {
+    problems.push(`PSEUDONYM_KEYS: ${(error as Error).message}`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: e.NODE_ENV,
@@ -104,6 +151,16 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     tokenCacheSize: e.TOKEN_CACHE_SIZE,
     maxBodyBytes: e.MAX_BODY_BYTES,
     simSwap: { maxAgeCapHours: e.SIM_SWAP_MAX_AGE_CAP_HOURS, monitoredDays: e.SIM_SWAP_MONITORED_DAYS },
+    market: e.MARKET,
+    purposeRegistry,
+    pseudonymKeys,
+    operatorApiKeyHashes:
+      e.OPERATOR_API_KEYS === undefined ? [] : e.OPERATOR_API_KEYS.split(',').map((h) => h.slice(7)),
+    consent: {
+      requestTtlSeconds: e.CONSENT_REQUEST_TTL_SECONDS,
+      capturesPerDay: e.CONSENT_CAPTURES_PER_DAY,
+      operatorName: e.OPERATOR_NAME,
+    },
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };

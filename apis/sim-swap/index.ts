@@ -1,10 +1,18 @@
 import type { ApiModule } from '../../src/api-module.js';
+import type { AccessContext } from '../../src/auth/access-context.js';
+import { requireLegalBasis } from '../../src/consent/enforce.js';
+import type { Deps } from '../../src/deps.js';
+import { effectiveSimSwapPolicy, policyFor } from '../../src/privacy/policies.js';
 import { findEligibleSubscriber, requireScope, resolvePhoneNumber } from '../common/identifier.js';
 import { createApiRouter } from '../common/router.js';
 import { checkRoute, retrieveDateRoute, SCOPES } from './routes.js';
 import { checkSimSwap, DEFAULT_MAX_AGE_HOURS, retrieveSimSwapDate, type SimSwapPolicy } from './service.js';
 
 const NAME = 'sim-swap';
+
+/** The market's limits narrowed by the data policy of the token's purpose. */
+const policyOf = (deps: Deps, access: AccessContext): SimSwapPolicy =>
+  effectiveSimSwapPolicy(deps.config.simSwap, policyFor(deps.purposes, access.purpose, NAME));
 
 export const simSwap: ApiModule = {
   name: NAME,
@@ -14,20 +22,19 @@ export const simSwap: ApiModule = {
   scopes: ['sim-swap:check', 'sim-swap:retrieve-date', 'sim-swap'],
   router: () => {
     const router = createApiRouter();
-    const policyOf = (c: { get(k: 'deps'): { config: { simSwap: SimSwapPolicy } } }) =>
-      c.get('deps').config.simSwap;
 
     router.openapi(checkRoute, async (c) => {
       const { deps, access } = { deps: c.get('deps'), access: c.get('access') };
       const body = c.req.valid('json');
       requireScope(access, SCOPES.check);
       const phoneNumber = resolvePhoneNumber(access, body.phoneNumber, 'exclusive');
+      await requireLegalBasis(deps, access, phoneNumber);
       const subscriber = await findEligibleSubscriber(deps.network, phoneNumber, NAME);
       const swapped = checkSimSwap(
         subscriber,
         body.maxAge ?? DEFAULT_MAX_AGE_HOURS,
         deps.clock.now(),
-        policyOf(c),
+        policyOf(deps, access),
       );
       return c.json({ swapped }, 200);
     });
@@ -37,8 +44,9 @@ export const simSwap: ApiModule = {
       const body = c.req.valid('json');
       requireScope(access, SCOPES.retrieveDate);
       const phoneNumber = resolvePhoneNumber(access, body.phoneNumber, 'exclusive');
+      await requireLegalBasis(deps, access, phoneNumber);
       const subscriber = await findEligibleSubscriber(deps.network, phoneNumber, NAME);
-      return c.json(retrieveSimSwapDate(subscriber, deps.clock.now(), policyOf(c)), 200);
+      return c.json(retrieveSimSwapDate(subscriber, deps.clock.now(), policyOf(deps, access)), 200);
     });
     return router;
   },
