@@ -1,5 +1,6 @@
 import type { ApiModule } from '../src/api-module.js';
+import { consentInfo } from './consent-info/index.js';
 import { simSwap } from './sim-swap/index.js';
 
 /** The product catalogue: every CAMARA API this platform exposes. */
-export const API_MODULES: readonly ApiModule[] = [simSwap];
+export const API_MODULES: readonly ApiModule[] = [simSwap, consentInfo];

@@ -1,7 +1,12 @@
 import { Hono } from 'hono';
 import { API_MODULES } from '../apis/index.js';
 import type { ApiModule } from './api-module.js';
+import { requireOperator } from './admin/operator-auth.js';
 import { authServer, requireToken } from './auth/index.js';
+import { internalConsentRoutes } from './consent/internal-routes.js';
+import { consentPages } from './consent/page-routes.js';
+import { sandboxConsentRoutes } from './consent/sandbox-routes.js';
+import { selfServiceRoutes } from './consent/self-service.js';
 import type { Deps } from './deps.js';
 import { ApiError } from './errors.js';
 import { correlator } from './http/correlator.js';
@@ -41,6 +46,21 @@ export function createApp(deps: Deps, modules: readonly ApiModule[] = API_MODULE
 
   const routes: { method: string; path: string }[] = [];
   const body = jsonBody(deps.config.maxBodyBytes);
+  const mount = (router: Hono<Env>) => {
+    app.route('/', router);
+    for (const r of router.routes) if (r.method !== 'ALL') routes.push({ method: r.method, path: r.path });
+  };
+
+  // Consent capture (DESIGN §3): the subscriber's page, self-service, the operator's channel.
+  mount(consentPages());
+  app.use('/consents', requireToken, rateLimit);
+  app.use('/consents/*', requireToken, rateLimit);
+  mount(selfServiceRoutes());
+  if (deps.config.operatorApiKeyHashes.length > 0) {
+    app.use('/internal/*', requireOperator, body);
+    mount(internalConsentRoutes());
+  }
+  if (deps.config.networkBackend === 'sandbox') mount(sandboxConsentRoutes());
   for (const module of modules) {
     const router = module.router();
     app.get(`/openapi/${module.name}.json`, (c) =>

@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { ApiError, OAuthError } from '../errors.js';
 import { StoreUnavailableError } from '../store/port.js';
 import type { Env } from './env.js';
+import { HtmlPageError } from './html-page.js';
 
 /**
  * The one place that writes error bodies. CAMARA APIs get ErrorInfo `{status, code, message}`,
@@ -13,6 +14,10 @@ export const onError: ErrorHandler<Env> = (err, c) => {
   const correlator = c.get('correlator') ?? crypto.randomUUID();
   c.header('x-correlator', correlator);
 
+  if (err instanceof HtmlPageError) {
+    for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
+    return c.html(err.html, err.status);
+  }
   const oauthError = toOAuthError(err, c);
   if (oauthError !== undefined) {
     for (const [name, value] of Object.entries(oauthError.headers)) c.header(name, value);
