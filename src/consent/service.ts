@@ -21,6 +21,7 @@ import type {
 import type { PurposeRegistry } from './purposes.js';
 import { ALL_APPLICATIONS, ConsentRecords, statusOf, viewOf, type StoredRecord } from './records.js';
 import { ConsentRequests, type StoredRequest } from './requests.js';
+import { Withdrawals } from './withdrawals.js';
 
 const DAY_MS = 86_400_000;
 const MIN_TTL_S = 30;
@@ -39,7 +40,7 @@ export type ConsentServiceOptions = {
   sealKey: Uint8Array<ArrayBuffer>;
 };
 
-type Gate = { ok: true; app: Application; basis: LegalBasis } | { ok: false; error: () => Error };
+export type Gate = { ok: true; app: Application; basis: LegalBasis } | { ok: false; error: () => Error };
 
 /** A granted consent covers a scope it lists, or every scope of an API it lists as a whole. */
 const covers = (granted: readonly string[], requested: readonly string[]) =>
@@ -53,21 +54,31 @@ const covers = (granted: readonly string[], requested: readonly string[]) =>
 export class StoreConsentService implements ConsentManager {
   private readonly records: ConsentRecords;
   private readonly requests: ConsentRequests;
+  private readonly withdrawals: Withdrawals;
 
   constructor(private readonly o: ConsentServiceOptions) {
     this.records = new ConsentRecords(o.store, o.pseudonyms, o.clock);
     this.requests = new ConsentRequests(o.store, o.sealKey);
+    this.withdrawals = new Withdrawals({
+      ...o,
+      records: this.records,
+      requests: this.requests,
+      gate: (query) => this.gateOrThrow(query, true),
+      openRequest: (query) => this.openRequest(query),
+    });
   }
 
-  /** Application, purpose and scopes, before any subscriber data is read. */
-  private async gate(query: {
-    clientId: string;
-    purpose: string;
-    scopes?: readonly string[];
-  }): Promise<Gate> {
+  /**
+   * Application, purpose and scopes, before any subscriber data is read. A suspended
+   * application gets nothing, but its subscribers may still withdraw (`withdrawal`).
+   */
+  private async gate(
+    query: { clientId: string; purpose: string; scopes?: readonly string[] },
+    withdrawal = false,
+  ): Promise<Gate> {
     const { purposes } = this.o;
     const app = await this.o.applications.get(query.clientId);
-    if (app === null || app.status !== 'active')
+    if (app === null || (app.status !== 'active' && !withdrawal))
       return { ok: false, error: () => consentError('CONSENT.UNKNOWN_APPLICATION') };
     const basis = purposes.legalBasis(query.purpose);
     if (basis === undefined) return { ok: false, error: () => consentError('CONSENT.UNKNOWN_PURPOSE') };
@@ -76,8 +87,8 @@ export class StoreConsentService implements ConsentManager {
     return { ok: true, app, basis };
   }
 
-  private async gateOrThrow(query: Parameters<StoreConsentService['gate']>[0]) {
-    const gate = await this.gate(query);
+  private async gateOrThrow(query: Parameters<StoreConsentService['gate']>[0], withdrawal = false) {
+    const gate = await this.gate(query, withdrawal);
     if (!gate.ok) throw gate.error();
     return gate;
   }
@@ -265,86 +276,20 @@ export class StoreConsentService implements ConsentManager {
     return viewOf(record, this.o.clock.now());
   }
 
-  async withdraw(query: Omit<AccessQuery, 'scopes'>, by: Actor): Promise<ConsentView> {
-    const { basis } = await this.gateOrThrow(query);
-    if (basis === 'contract')
-      throw consentError('CONSENT.BASIS_MISMATCH', 'Processing under a contract is not withdrawn here.');
-    if (basis === 'legitimate_interest') return this.optOut(query, by);
-    const now = this.o.clock.now();
-    const record = await this.records.readOne(query.subscriber, query.clientId, query.purpose);
-    const pending = await this.openRequest(query);
-    if ((record === null || statusOf(record, now) !== 'granted') && pending === null)
-      throw consentError('CONSENT.NOTHING_TO_WITHDRAW');
-    // From this moment: resource calls and refreshes fail the check; open captures are void.
-    const written = await this.records.write(query.subscriber, {
-      id: record?.id ?? crypto.randomUUID(),
-      clientId: query.clientId,
-      purpose: query.purpose,
-      scopes: record?.scopes ?? [],
-      status: 'revoked',
-      source: record?.source ?? 'operator',
-      createdAt: record?.createdAt ?? now,
-      updatedAt: now,
-      expiresAt: record?.expiresAt ?? null,
-      withdrawnAt: now,
-      withdrawnBy: by,
-    });
-    if (pending !== null) await this.requests.clearPending(written.subject, query.clientId, query.purpose);
-    this.o.logger.info('consent withdrawn', { ...this.about(written), by, subject: written.subject });
-    return viewOf(written, now);
+  withdraw(query: Omit<AccessQuery, 'scopes'>, by: Actor): Promise<ConsentView> {
+    return this.withdrawals.withdraw(query, by);
   }
 
-  async optOut(query: Omit<AccessQuery, 'scopes'>, by: Actor): Promise<ConsentView> {
-    await this.gateObjection(query);
-    const now = this.o.clock.now();
-    const existing = await this.records.readOne(query.subscriber, query.clientId, query.purpose);
-    const written = await this.records.write(query.subscriber, {
-      id: existing?.id ?? crypto.randomUUID(),
-      clientId: query.clientId,
-      purpose: query.purpose,
-      scopes: [],
-      status: 'opted_out',
-      source: 'operator',
-      createdAt: existing?.status === 'opted_out' ? existing.createdAt : now,
-      updatedAt: now,
-      expiresAt: null,
-      withdrawnAt: now,
-      withdrawnBy: by,
-    });
-    this.o.logger.info('opt-out recorded', { ...this.about(written), by, subject: written.subject });
-    return viewOf(written, now);
+  optOut(query: Omit<AccessQuery, 'scopes'>, by: Actor): Promise<ConsentView> {
+    return this.withdrawals.optOut(query, by);
   }
 
-  async removeOptOut(query: Omit<AccessQuery, 'scopes'>): Promise<boolean> {
-    await this.gateObjection(query);
-    const existing = await this.records.readOne(query.subscriber, query.clientId, query.purpose);
-    if (existing?.status !== 'opted_out') return false;
-    await this.records.remove(query.subscriber, query.clientId, query.purpose);
-    this.o.logger.info('opt-out lifted', { ...this.about(existing), subject: existing.subject });
-    return true;
+  removeOptOut(query: Omit<AccessQuery, 'scopes'>): Promise<boolean> {
+    return this.withdrawals.removeOptOut(query);
   }
 
-  /** Objections apply to legitimate interest only; `*` objects for every application. */
-  private async gateObjection(query: Omit<AccessQuery, 'scopes'>): Promise<void> {
-    if (query.clientId !== ALL_APPLICATIONS) await this.gateOrThrow(query);
-    const basis = this.o.purposes.legalBasis(query.purpose);
-    if (basis === undefined) throw consentError('CONSENT.UNKNOWN_PURPOSE');
-    if (basis !== 'legitimate_interest')
-      throw consentError(
-        'CONSENT.BASIS_MISMATCH',
-        'Only a purpose resting on legitimate interest takes an opt-out.',
-      );
-  }
-
-  async list(subscriber: string, clientId: string): Promise<ConsentView[]> {
-    const app = await this.o.applications.get(clientId);
-    if (app === null) throw consentError('CONSENT.UNKNOWN_APPLICATION');
-    const now = this.o.clock.now();
-    const purposes = app.purposes.filter((p) => this.o.purposes.get(p) !== undefined);
-    const found = await Promise.all(
-      purposes.map((p) => this.records.read(subscriber, [clientId, ALL_APPLICATIONS], p)),
-    );
-    return found.flat().flatMap((r) => (r === null ? [] : [viewOf(r, now)]));
+  list(subscriber: string, clientId: string): Promise<ConsentView[]> {
+    return this.withdrawals.list(subscriber, clientId);
   }
 
   private about(x: { clientId: string; purpose: string }) {

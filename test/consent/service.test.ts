@@ -250,6 +250,16 @@ describe.each(engines())('consent service on $name', (engine) => {
     expect(await m.check(q())).toMatchObject({ allowed: true });
   });
 
+  it('a suspended application gets nothing, but its subscribers may still withdraw', async () => {
+    const m = p.deps.consentManager;
+    const partnerCredit = q({ clientId: 'partner-app' });
+    await m.importConsent(partnerCredit);
+    await p.deps.applications.put({ ...partner, status: 'suspended' });
+    expect(await m.check(partnerCredit)).toEqual({ allowed: false, reason: 'purpose_not_allowed' });
+    expect(await m.withdraw(partnerCredit, 'subscriber')).toMatchObject({ status: 'revoked' });
+    expect(await codeOf(m.importConsent(partnerCredit))).toBe('CONSENT.UNKNOWN_APPLICATION');
+  });
+
   it('withdrawing nothing, or a contract, is refused', async () => {
     const m = p.deps.consentManager;
     expect(await codeOf(m.withdraw(q(), 'subscriber'))).toBe('CONSENT.NOTHING_TO_WITHDRAW');
