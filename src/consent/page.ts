@@ -28,12 +28,17 @@ button:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}
 
 export type Page = { html: string; headers: Record<string, string> };
 
-/** CSP: nothing but the page's own style; forms post back to the platform only. */
+/**
+ * CSP: nothing but the page's own style; forms post back to the platform only. Referrer policy
+ * `same-origin`: the link (and its token) never leaves in a Referer, while the form post still
+ * carries an Origin header the POST handler can check (`no-referrer` makes browsers send
+ * `Origin: null`).
+ */
 function headersFor(nonce: string, publicOrigin: string): Record<string, string> {
   return {
     'content-security-policy': `default-src 'none'; style-src 'nonce-${nonce}'; form-action 'self' ${publicOrigin}; frame-ancestors 'none'; base-uri 'none'`,
     'cache-control': 'no-store',
-    'referrer-policy': 'no-referrer',
+    'referrer-policy': 'same-origin',
   };
 }
 
@@ -44,7 +49,7 @@ function layout(title: string, body: string, publicOrigin: string, operatorName:
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>${escape(title)}</title>
 <style nonce="${nonce}">${STYLE}</style>
 </head>

@@ -84,7 +84,7 @@ describe('consent page (real HTTP)', () => {
       /^default-src 'none'; style-src 'nonce-[0-9a-f]{32}'; form-action 'self' http:\/\/127\.0\.0\.1:\d+; frame-ancestors 'none'; base-uri 'none'$/,
     );
     expect(res.headers.get('cache-control')).toBe('no-store');
-    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('referrer-policy')).toBe('same-origin');
     expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
     expect(html).not.toMatch(/<script|<link|<img|https?:\/\/(?!127\.0\.0\.1)/i);
     expect(html).toContain('Demo Bank (sandbox) asks to use information about your mobile line');
