@@ -17,7 +17,6 @@ const CONSENT_ERRORS = {
   'CONSENT.ALREADY_DECIDED': [409, 'The consent request has already been answered or withdrawn.'],
   'CONSENT.REQUEST_EXPIRED': [410, 'The consent request has expired.'],
   'CONSENT.SUBSCRIBER_MISMATCH': [403, 'The consent request belongs to another subscriber.'],
-  'CONSENT.INVALID_LINK': [403, 'The consent link is not valid.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ConsentErrorCode = keyof typeof CONSENT_ERRORS;
