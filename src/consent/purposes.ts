@@ -18,7 +18,7 @@ import type { LegalBasis } from './port.js';
 export const PURPOSE_PATTERN = /^dpv:[A-Za-z][A-Za-z0-9]*$/;
 
 /** Scopes that no purpose has to list: protocol scopes, and Consent Info, which is about purposes. */
-const PURPOSE_NEUTRAL = (scope: string) =>
+export const PURPOSE_NEUTRAL = (scope: string) =>
   scope === 'openid' || scope === 'offline_access' || scope.startsWith('consent-info:');
 
 const basis = z.enum(['consent', 'legitimate_interest', 'contract']);

@@ -18,7 +18,7 @@ import type {
   LegalBasisDecision,
   ProcessingStatus,
 } from './port.js';
-import type { PurposeRegistry } from './purposes.js';
+import { PURPOSE_NEUTRAL, type PurposeRegistry } from './purposes.js';
 import { ALL_APPLICATIONS, ConsentRecords, statusOf, viewOf, type StoredRecord } from './records.js';
 import { ConsentRequests, type StoredRequest } from './requests.js';
 import { Withdrawals } from './withdrawals.js';
@@ -42,9 +42,14 @@ export type ConsentServiceOptions = {
 
 export type Gate = { ok: true; app: Application; basis: LegalBasis } | { ok: false; error: () => Error };
 
-/** A granted consent covers a scope it lists, or every scope of an API it lists as a whole. */
+/**
+ * A granted consent covers a scope it lists, or every scope of an API it lists as a whole;
+ * protocol scopes (openid, offline_access) need no consent of their own.
+ */
 const covers = (granted: readonly string[], requested: readonly string[]) =>
-  requested.every((s) => granted.includes(s) || granted.includes(s.split(':')[0] as string));
+  requested.every(
+    (s) => PURPOSE_NEUTRAL(s) || granted.includes(s) || granted.includes(s.split(':')[0] as string),
+  );
 
 /**
  * The legal basis of every access (DESIGN §2 step 7, ICM §7.6), on the store: consent records

@@ -106,6 +106,10 @@ describe.each(engines())('consent service on $name', (engine) => {
       allowed: false,
     });
     expect(await m.check(q({ clientId: 'partner-app' }))).toMatchObject({ allowed: false });
+    // Protocol scopes of a 3-legged token need no consent of their own.
+    expect(await m.check(q({ scopes: ['openid', 'offline_access', 'sim-swap:check'] }))).toMatchObject({
+      allowed: true,
+    });
     clock.advance(90 * DAY);
     expect(await m.check(q())).toEqual({ allowed: false, reason: 'consent_required' });
     expect((await m.list(NUMBER, 'demo-app')).map((c) => c.status)).toEqual(['expired']);
