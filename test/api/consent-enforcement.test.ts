@@ -1,5 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
+import { MemoryStore } from '../../src/store/memory.js';
+import { StoreUnavailableError } from '../../src/store/port.js';
 import { OPERATOR_ENV, operatorPost } from '../support/consent.js';
 import { post, testPlatform, type TestPlatform } from '../support/app.js';
 import { engines } from '../support/stores.js';
@@ -152,5 +154,26 @@ describe.each(engines())('legal basis on every SIM Swap call, on $name', (engine
     );
     expect(res.status).toBe(403);
     expect(await res.json()).toEqual(DENIED);
+  });
+});
+
+describe('legal basis when the store is down', () => {
+  it('fails closed with 503 UNAVAILABLE, never skipping the check', async () => {
+    const clock = new ManualClock();
+    const store = new MemoryStore(clock);
+    const p = await testPlatform({ clock, store });
+    const token = await p.token({ purpose: FRAUD });
+    const get = store.get.bind(store);
+    store.get = async (key: string) => {
+      if (key.startsWith('consent:')) throw new StoreUnavailableError();
+      return get(key);
+    };
+    const res = await post(p.app, '/sim-swap/v2/check', { phoneNumber: '+34600000001' }, token);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({
+      status: 503,
+      code: 'UNAVAILABLE',
+      message: 'Service temporarily unavailable.',
+    });
   });
 });

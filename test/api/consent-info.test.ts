@@ -176,6 +176,13 @@ describe('Consent Info retrieveStatus', () => {
     expect(fromToken.status).toBe(200);
   });
 
+  it('publishes its OpenAPI document', async () => {
+    const res = await p.app.request('/openapi/consent-info.json');
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { paths: Record<string, { post: { operationId: string } }> };
+    expect(doc.paths['/retrieve']?.post.operationId).toBe('retrieveStatus');
+  });
+
   it('consent_info_retrieveStatus_400.3_empty_request_body and an unknown number answered like any other', async () => {
     const empty = await post(p.app, PATH, {}, await token());
     expect(empty.status).toBe(400);
