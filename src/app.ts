@@ -1,9 +1,10 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { API_MODULES } from '../apis/index.js';
 import type { ApiModule } from './api-module.js';
 import { requireOperator } from './admin/operator-auth.js';
-import { authServer, requireToken } from './auth/index.js';
+import { authServer, authServerDocument, requireToken } from './auth/index.js';
 import { internalConsentRoutes } from './consent/internal-routes.js';
+import { prefetchLegalBasis } from './consent/prefetch.js';
 import { consentPages } from './consent/page-routes.js';
 import { sandboxConsentRoutes } from './consent/sandbox-routes.js';
 import { selfServiceRoutes } from './consent/self-service.js';
@@ -11,8 +12,8 @@ import type { Deps } from './deps.js';
 import { ApiError } from './errors.js';
 import { correlator } from './http/correlator.js';
 import type { Env } from './http/env.js';
-import { jsonBody } from './http/json-body.js';
-import { methodNotAllowed } from './http/not-found.js';
+import { jsonBody, readBodyOnce } from './http/json-body.js';
+import { isRouted, methodNotAllowed } from './http/not-found.js';
 import { onError } from './http/on-error.js';
 import { securityHeaders } from './http/security-headers.js';
 import { apiDocument } from './openapi.js';
@@ -43,6 +44,7 @@ export function createApp(deps: Deps, modules: readonly ApiModule[] = API_MODULE
     return c.json({ status: 'ready' });
   });
   app.route('/', authServer(scopeCatalogue(modules)));
+  app.get('/openapi/authorization-server.json', (c) => c.json(authServerDocument(deps.config.publicUrl)));
 
   const routes: { method: string; path: string }[] = [];
   const body = jsonBody(deps.config.maxBodyBytes);
@@ -67,8 +69,22 @@ export function createApp(deps: Deps, modules: readonly ApiModule[] = API_MODULE
       c.json(apiDocument(module, router, deps.config.publicUrl)),
     );
     // DESIGN §2: token (401) → rate limit (429) → body (400/413/415) → the route's own checks.
-    app.use(`${module.basePath}/*`, requireToken, rateLimit, async (c, next) =>
-      ['POST', 'PUT', 'PATCH'].includes(c.req.method) ? body(c, next) : next(),
+    // The body is read only for a routed POST/PUT/PATCH: a wrong method or path stays a 405/404.
+    const hasBody = (c: Context<Env>) =>
+      ['POST', 'PUT', 'PATCH'].includes(c.req.method) && isRouted(routes, c.req.method, c.req.path);
+    // Step 7's store reads start here and travel with step 3's (consent/prefetch.ts).
+    const prefetch =
+      module.legalBasis === false
+        ? []
+        : [
+            prefetchLegalBasis((c) =>
+              hasBody(c) && Number(c.req.header('content-length') ?? '0') <= deps.config.maxBodyBytes
+                ? readBodyOnce(c, deps.config.maxBodyBytes)
+                : undefined,
+            ),
+          ];
+    app.use(`${module.basePath}/*`, requireToken, ...prefetch, rateLimit, async (c, next) =>
+      hasBody(c) ? body(c, next) : next(),
     );
     app.route(module.basePath, router);
     for (const r of router.routes) routes.push({ method: r.method, path: `${module.basePath}${r.path}` });

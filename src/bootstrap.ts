@@ -1,8 +1,8 @@
 import { ApplicationRegistry } from './admin/applications.js';
-import { SigningKeys, secretFrom } from './auth/keys.js';
+import { RETENTION_MARGIN_S, SigningKeys, secretFrom } from './auth/keys.js';
 import { TokenService } from './auth/tokens.js';
 import { systemClock, type Clock } from './clock.js';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
 import { ConsentLinks } from './consent/links.js';
 import { SandboxOutbox, type ConsentNotifier } from './consent/notifier.js';
 import { DEFAULT_PURPOSES, PurposeRegistry } from './consent/purposes.js';
@@ -11,8 +11,9 @@ import { StoreConsentService } from './consent/service.js';
 import type { Deps } from './deps.js';
 import { createLogger, type Logger } from './log.js';
 import type { NetworkBackend } from './network/port.js';
-import { Pseudonymizer } from './privacy/pseudonym.js';
+import { HttpNetwork } from './network/http.js';
 import { SandboxNetwork } from './network/sandbox.js';
+import { Pseudonymizer } from './privacy/pseudonym.js';
 import { DEFAULT_PLANS } from './ratelimit/plans.js';
 import { sandboxApplications, SANDBOX_SUBSCRIBERS } from './sandbox-seed.js';
 import type { Store } from './store/port.js';
@@ -24,6 +25,8 @@ export type BuildOptions = {
   network?: NetworkBackend;
   keys?: SigningKeys;
   tokenSecret?: Uint8Array<ArrayBuffer>;
+  /** A synchronous hex SHA-256 for the token cache, from a runtime that has one (Node). */
+  tokenDigest?: (token: string) => string;
   /** The operator's channel for consent links; default: the sandbox outbox (logs the link). */
   consentNotifier?: ConsentNotifier;
 };
@@ -32,9 +35,14 @@ export type BuildOptions = {
 export async function buildDeps(config: Config, options: BuildOptions): Promise<Deps> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
+  const keyOptions = { clock, retentionSeconds: config.accessTokenTtlSeconds + RETENTION_MARGIN_S };
   const keys =
     options.keys ??
-    (config.signingKeys ? await SigningKeys.fromJwkSet(config.signingKeys) : await SigningKeys.generate());
+    (config.signingKeys
+      ? await SigningKeys.fromJwkSet(config.signingKeys, keyOptions).catch((e: Error) => {
+          throw new ConfigError([e.message]);
+        })
+      : await SigningKeys.generate({ ...keyOptions, rotationHours: config.signingKeyRotationHours }));
   const secret = options.tokenSecret ?? secretFrom(config.tokenSecret);
   const tokens = new TokenService({
     keys,
@@ -44,6 +52,7 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
     clock,
     ttlSeconds: config.accessTokenTtlSeconds,
     cacheSize: config.tokenCacheSize,
+    digest: options.tokenDigest,
   });
   const applications = new ApplicationRegistry(options.store, clock);
   const purposes = new PurposeRegistry(config.purposeRegistry ?? DEFAULT_PURPOSES, config.market);
@@ -68,7 +77,7 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
     clock,
     logger,
     store: options.store,
-    network: options.network ?? new SandboxNetwork(SANDBOX_SUBSCRIBERS, clock),
+    network: options.network ?? networkFrom(config, clock, logger),
     keys,
     tokens,
     applications,
@@ -78,11 +87,18 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
     consentNotifier,
     purposes,
     pseudonyms,
-    plans: DEFAULT_PLANS,
+    // A copy: an operator (or a test) adding a plan changes this platform, not the defaults.
+    plans: { ...DEFAULT_PLANS },
   };
 }
 
 /** Writes the sandbox applications (demo credentials) into the store. */
 export async function seedSandbox(deps: Deps): Promise<void> {
   for (const app of await sandboxApplications()) await deps.applications.put(app);
+}
+
+/** The NetworkBackend adapter that the configuration names. */
+function networkFrom(config: Config, clock: Clock, logger: Logger): NetworkBackend {
+  if (config.networkHttp !== undefined) return new HttpNetwork({ ...config.networkHttp, logger });
+  return new SandboxNetwork(SANDBOX_SUBSCRIBERS, clock);
 }

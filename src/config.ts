@@ -6,8 +6,15 @@ import { parsePseudonymKeys, type PseudonymKey } from './privacy/pseudonym.js';
  * The only reader of the environment. Parsed once at start; every bad variable is listed in one
  * error so that an operator fixes them all at once.
  */
+// A blank variable (`PORT=` in an env file) means unset: coerced, it would be 0.
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const intFrom = (def: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(def);
+  z.preprocess(blankToUndefined, z.coerce.number().int().min(min).max(max).default(def));
+const flag = (def: boolean) =>
+  z
+    .enum(['true', 'false'])
+    .default(def ? 'true' : 'false')
+    .transform((v) => v === 'true');
 const optionalString = z
   .string()
   .optional()
@@ -28,8 +35,17 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9:_-]{0,32}$/)
     .default('cg:'),
-  NETWORK_BACKEND: z.enum(['sandbox']).default('sandbox'),
-  SIGNING_KEYS: optionalString,
+  NETWORK_BACKEND: z.enum(['sandbox', 'http']).default('sandbox'),
+  NETWORK_HTTP_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  NETWORK_HTTP_TOKEN: optionalString,
+  NETWORK_HTTP_TIMEOUT_MS: intFrom(3000, 50, 60000),
+  SIGNING_KEYS: optionalString.pipe(
+    z
+      .string()
+      .refine(isPrivateP256JwkSet, 'must be a JSON JWK set of private EC P-256 keys, the signing key first')
+      .optional(),
+  ),
+  SIGNING_KEY_ROTATION_HOURS: intFrom(24, 1, 8760),
   TOKEN_SECRET: optionalString.pipe(
     z
       .string()
@@ -38,6 +54,15 @@ const schema = z.object({
   ),
   ACCESS_TOKEN_TTL_SECONDS: intFrom(600, 60, 86400),
   TOKEN_CACHE_SIZE: intFrom(10000, 0, 1_000_000),
+  OAUTH_CLIENT_REQUESTS_PER_MINUTE: intFrom(600, 1, 1_000_000),
+  OAUTH_AUTH_FAILURES_PER_IP: intFrom(20, 1, 1_000_000),
+  CLIENT_IP_HEADER: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a header name')
+      .transform((v) => v.toLowerCase())
+      .optional(),
+  ),
   MAX_BODY_BYTES: intFrom(16384, 256, 1_048_576),
   SIM_SWAP_MAX_AGE_CAP_HOURS: intFrom(2400, 1, 2400),
   SIM_SWAP_MONITORED_DAYS: optionalString
@@ -63,6 +88,8 @@ const schema = z.object({
   OPERATOR_NAME: z.string().min(1).max(60).default('your mobile operator'),
   CONSENT_REQUEST_TTL_SECONDS: intFrom(600, 30, 86400),
   CONSENT_CAPTURES_PER_DAY: intFrom(3, 1, 100),
+  KYC_ID_DOCUMENT_REQUIRED: flag(false),
+  KYC_MATCH_SCORES: flag(true),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   SHUTDOWN_GRACE_MS: intFrom(10000, 0, 120000),
 });
@@ -74,14 +101,28 @@ export type Config = {
   publicUrl: string;
   redisUrl: string | undefined;
   redisKeyPrefix: string;
-  networkBackend: 'sandbox';
+  networkBackend: 'sandbox' | 'http';
+  /** The operator BSS adapter (docs/operator-bss-contract.md); set when networkBackend is http. */
+  networkHttp: { url: string; token: string; timeoutMs: number } | undefined;
   signingKeys: string | undefined;
+  /** Embedded mode (no SIGNING_KEYS): a new generated key signs every this many hours. */
+  signingKeyRotationHours: number;
   /** 32 bytes, base64url: encrypts the subscriber claim and keys pairwise subjects. */
   tokenSecret: string | undefined;
   accessTokenTtlSeconds: number;
   tokenCacheSize: number;
+  /**
+   * Authorization-server endpoints (token, bc-authorize, introspect, revoke): requests per
+   * minute per client and endpoint, and failed client authentications per source address per
+   * 15 minutes.
+   */
+  oauthLimits: { clientPerMinute: number; authFailuresPerIp: number };
+  /** Header carrying the caller's address, set by a trusted proxy; else the socket address. */
+  clientIpHeader: string | undefined;
   maxBodyBytes: number;
   simSwap: { maxAgeCapHours: number; monitoredDays: number | undefined };
+  /** KYC Match operator settings (docs/kyc-match.md). */
+  kycMatch: { idDocumentRequired: boolean; scores: boolean };
   /** ISO 3166-1 alpha-2 market whose legal bases apply; undefined: each purpose's default. */
   market: string | undefined;
   /** The purpose registry (PURPOSE_REGISTRY); undefined: the sandbox registry in code. */
@@ -102,41 +143,96 @@ export class ConfigError extends Error {
   }
 }
 
-export function parseConfig(env: Record<string, string | undefined>): Config {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+/** SIGNING_KEYS is checked at start so that a bad key set never surfaces at the first token. */
+function isPrivateP256JwkSet(json: string): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return false; // the parser's message quotes the input: key material must not reach a log
   }
-  const e = parsed.data;
+  const keys = (parsed as { keys?: unknown } | null)?.keys;
+  return (
+    Array.isArray(keys) &&
+    keys.length > 0 &&
+    keys.every(
+      (k: Record<string, unknown> | null) =>
+        ['d', 'x', 'y'].every((f) => typeof k?.[f] === 'string') && k?.kty === 'EC' && k.crv === 'P-256',
+    )
+  );
+}
+
+const blank = (v: string | undefined) => v === undefined || v.trim() === '';
+
+/** What production needs besides well-formed values; checked on the raw record. */
+function productionProblems(env: Record<string, string | undefined>): string[] {
+  if (env.NODE_ENV !== 'production') return [];
   const problems: string[] = [];
-  if (e.NODE_ENV === 'production' && !e.SIGNING_KEYS) {
+  if (blank(env.SIGNING_KEYS)) {
     problems.push(
       'SIGNING_KEYS: required in production (a private JWK set); the ephemeral key is for development',
     );
   }
-  if (e.NODE_ENV === 'production' && !e.TOKEN_SECRET) {
+  if (blank(env.TOKEN_SECRET)) {
     problems.push('TOKEN_SECRET: required in production (32 random bytes, base64url)');
   }
-  if (e.NODE_ENV === 'production' && !e.PUBLIC_URL) {
+  if (blank(env.PUBLIC_URL)) {
     problems.push('PUBLIC_URL: required in production (the issuer and token audience)');
   }
-  if (e.NODE_ENV === 'production' && !e.PSEUDONYM_KEYS) {
+  if (blank(env.PSEUDONYM_KEYS)) {
     problems.push('PSEUDONYM_KEYS: required in production (kid:base64url-secret, at least 32 bytes)');
   }
+  return problems;
+}
+
+/** The purpose registry and the pseudonym key ring: JSON and key material, checked at start. */
+function consentSettings(env: Record<string, string | undefined>) {
+  const problems: string[] = [];
   let purposeRegistry: PurposeRegistryData | undefined;
   let pseudonymKeys: PseudonymKey[] | undefined;
   try {
-    purposeRegistry = e.PURPOSE_REGISTRY === undefined ? undefined : parsePurposeRegistry(e.PURPOSE_REGISTRY);
+    purposeRegistry = blank(env.PURPOSE_REGISTRY)
+      ? undefined
+      : parsePurposeRegistry(env.PURPOSE_REGISTRY as string);
   } catch (error) {
     problems.push(`PURPOSE_REGISTRY: ${(error as Error).message}`);
   }
   try {
-    pseudonymKeys = e.PSEUDONYM_KEYS === undefined ? undefined : parsePseudonymKeys(e.PSEUDONYM_KEYS);
+    pseudonymKeys = blank(env.PSEUDONYM_KEYS) ? undefined : parsePseudonymKeys(env.PSEUDONYM_KEYS as string);
     if (pseudonymKeys?.length === 0) problems.push('PSEUDONYM_KEYS: no key');
   } catch (error) {
     problems.push(`PSEUDONYM_KEYS: ${(error as Error).message}`);
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  return { problems, purposeRegistry, pseudonymKeys };
+}
+
+/** The operator BSS adapter needs its URL and credential; never in clear in production. */
+function backendProblems(env: Record<string, string | undefined>): string[] {
+  if (env.NETWORK_BACKEND !== 'http') return [];
+  const problems: string[] = [];
+  if (blank(env.NETWORK_HTTP_URL)) problems.push('NETWORK_HTTP_URL: required when NETWORK_BACKEND=http');
+  if (blank(env.NETWORK_HTTP_TOKEN)) problems.push('NETWORK_HTTP_TOKEN: required when NETWORK_BACKEND=http');
+  // The credential and subscriber data travel on this link.
+  if (env.NODE_ENV === 'production' && env.NETWORK_HTTP_URL?.trim().startsWith('http:')) {
+    problems.push('NETWORK_HTTP_URL: must be https:// in production');
+  }
+  return problems;
+}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(env);
+  const consent = consentSettings(env);
+  // Every problem at once, the production requirements included, so an operator fixes them all.
+  const problems = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)),
+    ...productionProblems(env),
+    ...backendProblems(env),
+    ...consent.problems,
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
   return {
     env: e.NODE_ENV,
     host: e.HOST,
@@ -145,15 +241,30 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     networkBackend: e.NETWORK_BACKEND,
+    networkHttp:
+      e.NETWORK_BACKEND === 'http'
+        ? {
+            url: (e.NETWORK_HTTP_URL as string).replace(/\/+$/, ''),
+            token: e.NETWORK_HTTP_TOKEN as string,
+            timeoutMs: e.NETWORK_HTTP_TIMEOUT_MS,
+          }
+        : undefined,
     signingKeys: e.SIGNING_KEYS,
+    signingKeyRotationHours: e.SIGNING_KEY_ROTATION_HOURS,
     tokenSecret: e.TOKEN_SECRET,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
     tokenCacheSize: e.TOKEN_CACHE_SIZE,
+    oauthLimits: {
+      clientPerMinute: e.OAUTH_CLIENT_REQUESTS_PER_MINUTE,
+      authFailuresPerIp: e.OAUTH_AUTH_FAILURES_PER_IP,
+    },
+    clientIpHeader: e.CLIENT_IP_HEADER,
     maxBodyBytes: e.MAX_BODY_BYTES,
     simSwap: { maxAgeCapHours: e.SIM_SWAP_MAX_AGE_CAP_HOURS, monitoredDays: e.SIM_SWAP_MONITORED_DAYS },
+    kycMatch: { idDocumentRequired: e.KYC_ID_DOCUMENT_REQUIRED, scores: e.KYC_MATCH_SCORES },
     market: e.MARKET,
-    purposeRegistry,
-    pseudonymKeys,
+    purposeRegistry: consent.purposeRegistry,
+    pseudonymKeys: consent.pseudonymKeys,
     operatorApiKeyHashes:
       e.OPERATOR_API_KEYS === undefined ? [] : e.OPERATOR_API_KEYS.split(',').map((h) => h.slice(7)),
     consent: {

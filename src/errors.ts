@@ -45,9 +45,12 @@ export type CamaraCode = keyof typeof CAMARA_ERRORS;
 
 /** API-specific codes (`{{API_NAME}}.{{SPECIFIC_CODE}}`) register their status here. */
 const API_SPECIFIC_STATUS: Record<string, number> = {};
+const API_SPECIFIC_MESSAGE: Record<string, string> = {};
 
-export function registerApiErrorCode(code: string, status: number): void {
+/** Registers an API-specific code with its status and, optionally, the spec's example message. */
+export function registerApiErrorCode(code: string, status: number, message?: string): void {
   API_SPECIFIC_STATUS[code] = status;
+  if (message !== undefined) API_SPECIFIC_MESSAGE[code] = message;
 }
 
 export type ErrorInfo = { status: number; code: string; message: string };
@@ -62,7 +65,7 @@ export class ApiError extends Error {
     const known = (CAMARA_ERRORS as Record<string, readonly [number, string]>)[code];
     const status = known?.[0] ?? API_SPECIFIC_STATUS[code];
     if (status === undefined) throw new TypeError(`unknown CAMARA error code ${code}`);
-    super(message ?? known?.[1] ?? code);
+    super(message ?? known?.[1] ?? API_SPECIFIC_MESSAGE[code] ?? code);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { readFileSync } from 'node:fs';
 import { createApp } from './app.js';
@@ -6,6 +7,7 @@ import { ConfigError, parseConfig } from './config.js';
 import { MemoryStore } from './store/memory.js';
 import { RedisStore } from './store/redis.js';
 import { systemClock } from './clock.js';
+import { createLogger } from './log.js';
 import { SANDBOX_APPLICATIONS } from './sandbox-seed.js';
 
 /** Node entry: configuration → dependencies → HTTP server, with graceful shutdown. */
@@ -21,14 +23,15 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  const logger = createLogger(config.logLevel);
   let store;
   if (config.redisUrl) {
-    store = new RedisStore({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix });
+    store = new RedisStore({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix, logger });
     await store.connect();
   } else {
     store = new MemoryStore(systemClock);
   }
-  const deps = await buildDeps(config, { store });
+  const deps = await buildDeps(config, { store, logger, tokenDigest: sha256Hex });
   const log = deps.logger;
   if (!config.signingKeys) {
     log.warn(
@@ -44,13 +47,13 @@ async function main(): Promise<void> {
 
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    if (config.networkBackend === 'sandbox') printDemoCredentials(config.publicUrl);
     log.info('camara-gateway listening', {
       url: config.publicUrl,
       address: `${info.address}:${info.port}`,
       store: config.redisUrl ? 'redis' : 'memory',
       network: config.networkBackend,
     });
-    if (config.networkBackend === 'sandbox') printDemoCredentials(config.publicUrl);
   });
 
   let stopping = false;
@@ -82,6 +85,9 @@ function withFiles(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
     throw new ConfigError([`PURPOSE_REGISTRY_FILE: cannot read ${file} (${(error as Error).message})`]);
   }
 }
+
+/** The token cache key, computed in process: WebCrypto's digest would take a thread-pool round trip. */
+const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 function printDemoCredentials(url: string): void {
   const demo = SANDBOX_APPLICATIONS.find((a) => a.clientSecret !== undefined);

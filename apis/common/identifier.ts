@@ -1,6 +1,11 @@
 import { hasAnyScope, isThreeLegged, type AccessContext } from '../../src/auth/access-context.js';
 import { ApiError } from '../../src/errors.js';
-import { isEligible, type NetworkBackend, type Subscriber } from '../../src/network/port.js';
+import {
+  isEligible,
+  type LookupOptions,
+  type NetworkBackend,
+  type Subscriber,
+} from '../../src/network/port.js';
 
 /**
  * Commonalities Appendix A: who the request is about.
@@ -36,8 +41,9 @@ export async function findEligibleSubscriber(
   network: NetworkBackend,
   phoneNumber: string,
   api: string,
+  options?: LookupOptions,
 ): Promise<Subscriber> {
-  const subscriber = await network.findSubscriber(phoneNumber);
+  const subscriber = await network.findSubscriber(phoneNumber, options);
   if (subscriber === null) throw new ApiError('IDENTIFIER_NOT_FOUND');
   if (!isEligible(subscriber, api)) throw new ApiError('SERVICE_NOT_APPLICABLE');
   return subscriber;

@@ -1,4 +1,5 @@
-import { z } from '@hono/zod-openapi';
+import { z, type OpenAPIHono } from '@hono/zod-openapi';
+import { X_CORRELATOR_PATTERN } from '../../src/http/correlator.js';
 
 /** CAMARA common schemas (CAMARA_common.yaml, Commonalities 0.6), as zod with OpenAPI metadata. */
 
@@ -12,7 +13,7 @@ export const PhoneNumber = z.string().regex(PHONE_NUMBER_PATTERN).openapi('Phone
 
 export const XCorrelator = z
   .string()
-  .regex(/^[a-zA-Z0-9-_:;./<>{}]{0,256}$/)
+  .regex(X_CORRELATOR_PATTERN)
   .openapi('XCorrelator', { example: 'b4333c46-49c0-4f62-80d7-f0ef930f1c46' });
 
 export const ErrorInfo = z
@@ -30,9 +31,21 @@ export const correlatorHeader = z.object({
   }),
 });
 
-const responseHeaders = z.object({
-  'x-correlator': XCorrelator.openapi({ description: 'Correlation id for the different services' }),
-});
+/**
+ * Components shared by every operation, as CAMARA_common.yaml declares them: the x-correlator
+ * response header is a `$ref` to `#/components/headers/x-correlator`, so each API router
+ * registers it (and the schema it points at) once.
+ */
+export function registerCommonComponents(registry: OpenAPIHono['openAPIRegistry']): void {
+  registry.register('XCorrelator', XCorrelator);
+  registry.registerComponent('headers', 'x-correlator', {
+    description: 'Correlation id for the different services',
+    schema: { $ref: '#/components/schemas/XCorrelator' },
+  });
+}
+
+/** Commonalities: every response, errors included, carries the x-correlator header. */
+const responseHeaders = { 'x-correlator': { $ref: '#/components/headers/x-correlator' } };
 
 export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
   return { description, headers: responseHeaders, content: { 'application/json': { schema } } };
@@ -40,6 +53,10 @@ export function jsonResponse<T extends z.ZodType>(schema: T, description: string
 
 /** A documented error response: ErrorInfo narrowed to its status and codes (the CAMARA allOf form). */
 export function errorResponse(status: number, codes: readonly [string, ...string[]], description: string) {
-  const narrowed = z.object({ status: z.literal(status), code: z.enum(codes) });
+  // A zod literal is documented as `type: number`; ErrorInfo.status is an integer.
+  const narrowed = z.object({
+    status: z.literal(status).openapi({ type: 'integer', enum: [status] }),
+    code: z.enum(codes),
+  });
   return jsonResponse(z.intersection(ErrorInfo, narrowed), description);
 }

@@ -26,7 +26,7 @@ async function captureUrl(
   status: Extract<ProcessingStatus, { valid: false }>,
 ): Promise<string> {
   if (status.pendingRequestId !== null) return deps.consentLinks.publicCaptureUrl(status.pendingRequestId);
-  const subject = await deps.pseudonyms.of(query.subscriber);
+  const subject = deps.pseudonyms.of(query.subscriber);
   const rule = { name: 'capture', limit: deps.config.consent.capturesPerDay, windowMs: DAY_MS };
   const hit = await deps.store.hit(`consent-capture:${query.clientId}:${subject}`, [rule], deps.clock.now());
   if (!hit.allowed) {
@@ -56,6 +56,7 @@ export const consentInfo: ApiModule = {
   version: '0.2.0-rc.2',
   basePath: '/consent-info/v0',
   scopes: [...SCOPES],
+  legalBasis: false,
   router: () => {
     const router = createApiRouter();
     router.openapi(retrieveStatusRoute, async (c) => {

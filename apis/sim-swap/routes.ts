@@ -66,13 +66,17 @@ export const retrieveDateRoute = createRoute({
   method: 'post',
   path: '/retrieve-date',
   operationId: 'retrieveSimSwapDate',
-  summary:
-    'Get timestamp of last MSISDN <-> IMSI pairing change for a mobile user account provided with MSIDN.',
+  summary: 'Retrieve SIM swap date',
+  description: 'Get timestamp of last SIM swap event for a mobile user account provided with phone number.',
   tags: ['Retrieve SIM swap date'],
   security: SCOPES.retrieveDate.map((s) => ({ openId: [s] })),
   request: {
     headers: correlatorHeader,
-    body: { required: true, content: { 'application/json': { schema: CreateSimSwapDate } } },
+    body: {
+      description: 'Create a SIM swap date request for a phone number.\n',
+      required: true,
+      content: { 'application/json': { schema: CreateSimSwapDate } },
+    },
   },
   responses: { 200: jsonResponse(SimSwapInfo, 'Contains information about SIM swap change'), ...errors },
 });
@@ -81,12 +85,17 @@ export const checkRoute = createRoute({
   method: 'post',
   path: '/check',
   operationId: 'checkSimSwap',
-  summary: 'Check if SIM swap has been performed during a past period',
+  summary: 'Check SIM swap',
+  description: 'Check if SIM swap has been performed during a past period',
   tags: ['Check SIM swap'],
   security: SCOPES.check.map((s) => ({ openId: [s] })),
   request: {
     headers: correlatorHeader,
-    body: { required: true, content: { 'application/json': { schema: CreateCheckSimSwap } } },
+    body: {
+      description: 'Create a check SIM swap request for a phone number.\n',
+      required: true,
+      content: { 'application/json': { schema: CreateCheckSimSwap } },
+    },
   },
   responses: {
     200: jsonResponse(CheckSimSwapInfo, 'Returns whether a SIM swap has been performed during a past period'),

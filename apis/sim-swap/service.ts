@@ -31,13 +31,13 @@ export function maxAgeLimit(policy: SimSwapPolicy): number {
   return Math.min(policy.maxAgeCapHours, window);
 }
 
-/** checkSimSwap: was there a swap within the last `maxAge` hours? */
-export function checkSimSwap(
-  subscriber: Subscriber,
-  maxAge: number,
-  now: number,
-  policy: SimSwapPolicy,
-): boolean {
+/**
+ * The maxAge a check applies: the request's, else the default of 240 h; 400 OUT_OF_RANGE above
+ * the market's limit, the default included (answering for a shorter window than the one asked
+ * would turn "no swap in the last 240 h" into a false statement).
+ */
+export function effectiveMaxAge(requested: number | undefined, policy: SimSwapPolicy): number {
+  const maxAge = requested ?? DEFAULT_MAX_AGE_HOURS;
   const limit = maxAgeLimit(policy);
   if (maxAge > limit) {
     // SIM Swap info.description: "Check monitor period could not exceed local regulations".
@@ -46,6 +46,17 @@ export function checkSimSwap(
       `Check monitor period could not exceed local regulations (${limit} hours).`,
     );
   }
+  return maxAge;
+}
+
+/** checkSimSwap: was there a swap within the last `maxAge` hours? */
+export function checkSimSwap(
+  subscriber: Subscriber,
+  maxAge: number,
+  now: number,
+  policy: SimSwapPolicy,
+): boolean {
+  effectiveMaxAge(maxAge, policy);
   const latest = latestChange(subscriber);
   return latest !== null && latest >= now - maxAge * HOUR_MS;
 }

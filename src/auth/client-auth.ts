@@ -1,6 +1,6 @@
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import type { Application, ClientAuthMethod } from '../admin/applications.js';
-import { verifySecret } from '../admin/secrets.js';
+import { hashSecret, verifySecret } from '../admin/secrets.js';
 import type { Deps } from '../deps.js';
 import { OAuthError } from '../errors.js';
 import { StoreUnavailableError } from '../store/port.js';
@@ -8,9 +8,27 @@ import { StoreUnavailableError } from '../store/port.js';
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** ICM: the assertion lifetime is at most 300 s. */
 export const MAX_ASSERTION_LIFETIME_S = 300;
+/** Tolerated clock skew for an assertion's `iat` (ICM: reject an `iat` in the future). */
+const IAT_SKEW_S = 5;
 export const ASSERTION_ALGS = ['ES256', 'ES384', 'PS256', 'RS256', 'EdDSA'];
+/** The client authentication methods this server implements (each client is allowed a subset). */
+export const CLIENT_AUTH_METHODS = [
+  'private_key_jwt',
+  'client_secret_basic',
+  'client_secret_post',
+] as const satisfies readonly ClientAuthMethod[];
 
 type Presented = { method: ClientAuthMethod; clientId: string; secret?: string; assertion?: string };
+
+/**
+ * RFC 6749 §5.2: invalid_client is answered 401 with the HTTP scheme the server supports
+ * (RFC 9110 §11.6.1: a 401 carries a challenge); one description whatever the failed check.
+ */
+export const invalidClient = (description = 'client authentication failed') =>
+  new OAuthError('invalid_client', description, { 'WWW-Authenticate': 'Basic realm="camara"' });
+
+/** Verified against when a client has no secret, so that a failure takes the same time either way. */
+let decoyHash: Promise<string> | undefined;
 
 /**
  * Authenticates the client of a token-endpoint request: private_key_jwt (RFC 7523 §2.2),
@@ -24,27 +42,33 @@ export async function authenticateClient(
   audiences: readonly string[],
 ): Promise<Application> {
   const presented = present(authorization, form);
-  const fail = () =>
-    new OAuthError(
-      'invalid_client',
-      'client authentication failed',
-      presented.method === 'client_secret_basic' ? { 'WWW-Authenticate': 'Basic realm="camara"' } : {},
-    );
+  const fail = (reason: string) => {
+    deps.logger.info('client authentication failed', { clientId: presented.clientId.slice(0, 128), reason });
+    return invalidClient();
+  };
   const app = await deps.applications.get(presented.clientId);
-  if (app === null || app.status !== 'active' || !app.authMethods.includes(presented.method)) throw fail();
+  const allowed = app !== null && app.status === 'active' && app.authMethods.includes(presented.method);
   if (presented.method === 'private_key_jwt') {
+    if (!allowed) throw fail('unknown, inactive or method not allowed');
     await verifyAssertion(deps, app, presented.assertion as string, audiences).catch((e: unknown) => {
-      throw e instanceof OAuthError || e instanceof StoreUnavailableError ? e : fail();
+      if (e instanceof OAuthError || e instanceof StoreUnavailableError) throw e;
+      throw fail(e instanceof Error ? e.message : 'invalid assertion');
     });
-  } else if (!app.secretHash || !(await verifySecret(presented.secret ?? '', app.secretHash))) {
-    throw fail();
+    return app;
   }
+  // Secrets: the PBKDF2 check runs even for an unknown client (constant work, no oracle on ids).
+  decoyHash ??= hashSecret(crypto.randomUUID());
+  const hash = allowed && app.secretHash ? app.secretHash : await decoyHash;
+  const matches = await verifySecret(presented.secret ?? '', hash);
+  if (!allowed || !app.secretHash || !matches)
+    throw fail('unknown, inactive, method not allowed or bad secret');
   return app;
 }
 
 function present(authorization: string | undefined, form: Map<string, string>): Presented {
   const assertion = form.get('client_assertion');
-  const methods = [authorization?.startsWith('Basic '), form.has('client_secret'), assertion !== undefined];
+  const basic = authorization !== undefined && /^basic /i.test(authorization);
+  const methods = [basic, form.has('client_secret'), assertion !== undefined];
   if (methods.filter(Boolean).length > 1) {
     throw new OAuthError('invalid_request', 'more than one client authentication method');
   }
@@ -56,25 +80,26 @@ function present(authorization: string | undefined, form: Map<string, string>): 
     try {
       iss = decodeJwt(assertion).iss;
     } catch {
-      throw new OAuthError('invalid_client', 'client authentication failed');
+      throw invalidClient();
     }
+    // RFC 7523 §3: iss is the client; a client_id parameter, when sent, must name the same one.
     if (typeof iss !== 'string' || (form.has('client_id') && form.get('client_id') !== iss)) {
-      throw new OAuthError('invalid_client', 'client authentication failed');
+      throw invalidClient();
     }
     return { method: 'private_key_jwt', clientId: iss, assertion };
   }
-  if (authorization?.startsWith('Basic ')) {
-    const decoded = decodeBasic(authorization.slice(6));
-    if (decoded === null) throw new OAuthError('invalid_client', 'client authentication failed');
+  if (basic) {
+    const decoded = decodeBasic((authorization as string).slice(6));
+    if (decoded === null || (form.has('client_id') && form.get('client_id') !== decoded.clientId)) {
+      throw invalidClient();
+    }
     return { method: 'client_secret_basic', ...decoded };
   }
   const clientId = form.get('client_id');
   if (clientId !== undefined && form.has('client_secret')) {
     return { method: 'client_secret_post', clientId, secret: form.get('client_secret') as string };
   }
-  throw new OAuthError('invalid_client', 'client authentication required', {
-    'WWW-Authenticate': 'Basic realm="camara"',
-  });
+  throw invalidClient('client authentication required');
 }
 
 /** RFC 6749 §2.3.1: id and secret are form-urlencoded before base64. */
@@ -107,9 +132,11 @@ async function verifyAssertion(
   });
   const exp = payload.exp as number;
   // ICM: reject when exp > receipt + 300 s, or exp − iat > 300 s.
-  if (exp > now + MAX_ASSERTION_LIFETIME_S) throw new Error('assertion lifetime too long');
-  if (payload.iat !== undefined && exp - payload.iat > MAX_ASSERTION_LIFETIME_S) throw new Error('lifetime');
-  if (payload.iat !== undefined && payload.iat > now + 5) throw new Error('issued in the future');
+  if (exp > now + MAX_ASSERTION_LIFETIME_S) throw new Error('assertion expires too late');
+  if (payload.iat !== undefined && exp - payload.iat > MAX_ASSERTION_LIFETIME_S) {
+    throw new Error('assertion lifetime too long');
+  }
+  if (payload.iat !== undefined && payload.iat > now + IAT_SKEW_S) throw new Error('issued in the future');
   // RFC 7523 §3: the jti is single use within the assertion's lifetime.
   const fresh = await deps.store.setIfAbsent(
     `jti:${app.clientId}:${String(payload.jti)}`,

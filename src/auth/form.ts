@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { OAuthError } from '../errors.js';
 
 const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;.*)?$/i;
-const MAX_FORM_BYTES = 16_384;
+export const MAX_FORM_BYTES = 16_384;
 const MAX_PARAM_LENGTH = 8_192;
 
 /**

@@ -1,24 +1,60 @@
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { OAuthError } from '../errors.js';
 import type { Env } from '../http/env.js';
 import { discoveryDocument } from './discovery.js';
+import { endpointLimits } from './endpoint-limits.js';
+import { MAX_FORM_BYTES } from './form.js';
+import { introspectionEndpoint } from './introspect.js';
+import { NO_REFRESH_TOKENS, type RefreshTokenLookup } from './revocation.js';
+import { revocationEndpoint } from './revoke.js';
 import { tokenEndpoint } from './token-endpoint.js';
 
+export { authServerDocument } from './openapi.js';
 export { requireToken } from './resource-guard.js';
 export { TokenService } from './tokens.js';
 export { SigningKeys } from './keys.js';
 export type { AccessContext } from './access-context.js';
+export type { RefreshTokenLookup, IntrospectionClaims } from './revocation.js';
 
-/** The authorization server's routes: discovery, JWKS and the token endpoint. */
-export function authServer(catalogue: ReadonlyMap<string, string>): Hono<Env> {
+export type AuthServerOptions = {
+  /** The refresh-token store, for introspection and revocation of refresh tokens. */
+  refreshTokens?: RefreshTokenLookup;
+};
+
+/**
+ * The authorization server's routes: discovery, JWKS, token, introspection and revocation.
+ * Every `/oauth2/*` request body is bounded while it is read (a chunked body included), and
+ * the client-authenticated endpoints are rate limited (endpoint-limits.ts).
+ */
+export function authServer(
+  catalogue: ReadonlyMap<string, string>,
+  options: AuthServerOptions = {},
+): Hono<Env> {
+  const refreshTokens = options.refreshTokens ?? NO_REFRESH_TOKENS;
   const router = new Hono<Env>();
   const scopes = [...catalogue.keys()];
-  const metadata = (c: Context<Env>) => c.json(discoveryDocument(c.get('deps').config.publicUrl, scopes));
+  router.use(
+    '/oauth2/*',
+    bodyLimit({
+      maxSize: MAX_FORM_BYTES,
+      onError: () => {
+        throw new OAuthError('invalid_request', 'request too large');
+      },
+    }),
+    endpointLimits,
+  );
+  // Built at request time from the routes mounted on this router, so it lists exactly them.
+  const metadata = (c: Context<Env>) =>
+    c.json(discoveryDocument(c.get('deps').config.publicUrl, scopes, router.routes));
   router.get('/.well-known/openid-configuration', metadata);
   router.get('/.well-known/oauth-authorization-server', metadata);
-  router.get('/oauth2/jwks', (c) => {
+  router.get('/oauth2/jwks', async (c) => {
     c.header('cache-control', 'public, max-age=300');
-    return c.json(c.get('deps').keys.jwks());
+    return c.json(await c.get('deps').keys.jwks());
   });
   router.post('/oauth2/token', tokenEndpoint(catalogue));
+  router.post('/oauth2/introspect', introspectionEndpoint(refreshTokens));
+  router.post('/oauth2/revoke', revocationEndpoint(refreshTokens));
   return router;
 }

@@ -2,12 +2,22 @@ import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.js';
 import type { Env } from '../http/env.js';
 
-const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/;
+// RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token; RFC 9110 §11.1: the scheme is case-insensitive.
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
+
+/** The one 401 of a rejected token, with RFC 6750 §3 `WWW-Authenticate`. */
+export const invalidToken = (): ApiError =>
+  new ApiError('UNAUTHENTICATED', undefined, {
+    'WWW-Authenticate': 'Bearer realm="camara", error="invalid_token"',
+  });
 
 /**
  * DESIGN §2 step 2: every resource call carries a valid access token. Any failure (missing,
- * malformed, bad signature, expired, wrong audience) gets the same 401, whatever the reason
- * (Commonalities NOTE 1), with RFC 6750 §3 `WWW-Authenticate`.
+ * malformed, bad signature, expired, wrong audience, revoked) gets the same 401, whatever the
+ * reason (Commonalities NOTE 1), with RFC 6750 §3 `WWW-Authenticate`.
+ *
+ * The signature is checked here (in process, cached); revocation is read by the `rateLimit`
+ * middleware that always follows, in the same store round trip as the rate-limit hit.
  */
 export const requireToken: MiddlewareHandler<Env> = async (c, next) => {
   const header = c.req.header('authorization');
@@ -18,9 +28,7 @@ export const requireToken: MiddlewareHandler<Env> = async (c, next) => {
   try {
     c.set('access', await c.get('deps').tokens.verify(match[1] as string));
   } catch {
-    throw new ApiError('UNAUTHENTICATED', undefined, {
-      'WWW-Authenticate': 'Bearer realm="camara", error="invalid_token"',
-    });
+    throw invalidToken();
   }
   await next();
 };

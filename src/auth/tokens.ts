@@ -24,6 +24,12 @@ export type TokenServiceOptions = {
   clock: Clock;
   ttlSeconds: number;
   cacheSize: number;
+  /**
+   * Hex SHA-256 of a token, the cache key. Default: WebCrypto. A runtime may pass a synchronous
+   * one with the same output (src/node.ts does): on Node, `crypto.subtle.digest` goes through the
+   * libuv thread pool and costs more than the rest of a cached token check (bench/README.md).
+   */
+  digest?: (token: string) => string | Promise<string>;
 };
 
 /**
@@ -33,10 +39,12 @@ export type TokenServiceOptions = {
  */
 export class TokenService {
   private readonly cache: TokenCache<AccessContext>;
+  private readonly digest: (token: string) => string | Promise<string>;
   private hmacKey: Promise<CryptoKey> | undefined;
 
   constructor(private readonly o: TokenServiceOptions) {
     this.cache = new TokenCache(o.cacheSize);
+    this.digest = o.digest ?? sha256Hex;
   }
 
   private nowSeconds(): number {
@@ -58,21 +66,22 @@ export class TokenService {
       claims.sbj = await this.seal(input.subscriber);
       claims.amr = input.amr ?? [];
     }
+    const key = await this.o.keys.signingKey();
     const token = await new SignJWT(claims)
-      .setProtectedHeader({ alg: SIGNING_ALG, typ: 'at+jwt', kid: this.o.keys.active.kid })
+      .setProtectedHeader({ alg: SIGNING_ALG, typ: 'at+jwt', kid: key.kid })
       .setIssuer(this.o.issuer)
       .setAudience(this.o.audience)
       .setSubject(sub)
       .setJti(jti)
       .setIssuedAt(iat)
       .setExpirationTime(iat + expiresIn)
-      .sign(this.o.keys.active.privateKey);
+      .sign(key.privateKey);
     return { token, jti, expiresIn };
   }
 
   /** Verifies a bearer token; throws on any failure (the caller answers one generic 401). */
   async verify(token: string): Promise<AccessContext> {
-    const hash = await sha256Hex(token);
+    const hash = await this.digest(token);
     const now = this.nowSeconds();
     const cached = this.cache.get(hash, now);
     if (cached !== undefined) return cached;
@@ -95,6 +104,11 @@ export class TokenService {
     };
     this.cache.set(hash, access);
     return access;
+  }
+
+  /** Drops a token from the in-process cache (RFC 7009 revocation in this process). */
+  async forget(token: string): Promise<void> {
+    this.cache.delete(await sha256Hex(token));
   }
 
   /** A per-client pseudonym of the subscriber: stable for one client, unlinkable across clients. */

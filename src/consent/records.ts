@@ -53,7 +53,7 @@ export class ConsentRecords {
     clientIds: readonly string[],
     purpose: string,
   ): Promise<(StoredRecord | null)[]> {
-    const subjects = await this.pseudonyms.candidates(subscriber);
+    const subjects = this.pseudonyms.candidates(subscriber);
     const keys = clientIds.flatMap((clientId) => subjects.map((s) => recordKey(s, clientId, purpose)));
     const values = await Promise.all(keys.map((key) => this.store.get(key)));
     return clientIds.map((_, i) => {
@@ -68,7 +68,7 @@ export class ConsentRecords {
 
   /** Writes under the active pseudonym and removes copies under older keys. */
   async write(subscriber: string, record: Omit<StoredRecord, 'subject'>): Promise<StoredRecord> {
-    const [active, ...older] = await this.pseudonyms.candidates(subscriber);
+    const [active, ...older] = this.pseudonyms.candidates(subscriber);
     const stored: StoredRecord = { ...record, subject: active as string };
     await this.store.set(
       recordKey(active as string, record.clientId, record.purpose),
@@ -80,7 +80,7 @@ export class ConsentRecords {
   }
 
   async remove(subscriber: string, clientId: string, purpose: string): Promise<void> {
-    const subjects = await this.pseudonyms.candidates(subscriber);
+    const subjects = this.pseudonyms.candidates(subscriber);
     await Promise.all(subjects.map((s) => this.store.del(recordKey(s, clientId, purpose))));
   }
 

@@ -157,7 +157,7 @@ export class StoreConsentService implements ConsentManager {
 
   /** The pending capture of this application and purpose, if it is still open. */
   private async openRequest(query: Omit<AccessQuery, 'scopes'>): Promise<string | null> {
-    const subject = await this.o.pseudonyms.of(query.subscriber);
+    const subject = this.o.pseudonyms.of(query.subscriber);
     const id = await this.requests.pendingId(subject, query.clientId, query.purpose);
     if (id === null) return null;
     return (await this.getRequest(id))?.status === 'pending' ? id : null;
@@ -179,7 +179,7 @@ export class StoreConsentService implements ConsentManager {
       status: 'pending',
       createdAt: now,
       expiresAt: now + query.ttlSeconds * 1000,
-      subject: await this.o.pseudonyms.of(query.subscriber),
+      subject: this.o.pseudonyms.of(query.subscriber),
       sealed: await this.requests.seal(query.subscriber),
     };
     await this.requests.put(stored, now);
@@ -229,7 +229,7 @@ export class StoreConsentService implements ConsentManager {
   ): Promise<ConsentRequest> {
     const stored = await this.requests.get(id);
     if (stored === null) throw consentError('CONSENT.REQUEST_NOT_FOUND');
-    if (claimedBy !== undefined && !(await this.o.pseudonyms.candidates(claimedBy)).includes(stored.subject))
+    if (claimedBy !== undefined && !this.o.pseudonyms.candidates(claimedBy).includes(stored.subject))
       throw consentError('CONSENT.SUBSCRIBER_MISMATCH');
     const request = await this.present(stored);
     if (request.status === 'expired') throw consentError('CONSENT.REQUEST_EXPIRED');
@@ -247,7 +247,7 @@ export class StoreConsentService implements ConsentManager {
       ...this.about(stored),
       decision,
       via: claimedBy === undefined ? 'link' : 'operator',
-      subject: await this.o.pseudonyms.of(request.subscriber),
+      subject: this.o.pseudonyms.of(request.subscriber),
     });
     return { ...request, status };
   }

@@ -2,8 +2,11 @@ import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.js';
 import type { Env } from './env.js';
 
-/** Commonalities §x-correlator: `^[a-zA-Z0-9-_:;.\/<>{}]{0,256}$`. */
-export const X_CORRELATOR_PATTERN = /^[a-zA-Z0-9-_:;./<>{}]{0,256}$/;
+/**
+ * Commonalities §x-correlator, from the pattern string exactly as CAMARA_common.yaml writes it
+ * (`\/` included): the OpenAPI `pattern` is generated from this source and compared with upstream.
+ */
+export const X_CORRELATOR_PATTERN = new RegExp(String.raw`^[a-zA-Z0-9-_:;.\/<>{}]{0,256}$`);
 
 /**
  * Echoes a valid inbound x-correlator on every response (errors included), generates a UUID when

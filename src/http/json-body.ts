@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.js';
 import type { Env } from './env.js';
 
@@ -15,7 +15,7 @@ export function jsonBody(maxBytes: number): MiddlewareHandler<Env> {
     const declared = Number(c.req.header('content-length') ?? '0');
     if (declared > maxBytes) throw new ApiError('CONTENT_TOO_LARGE');
     const type = c.req.header('content-type');
-    const raw = await readLimited(c.req.raw, maxBytes);
+    const raw = await readBodyOnce(c, maxBytes);
     if (raw.length === 0 && type === undefined) {
       throw new ApiError('INVALID_ARGUMENT', 'A JSON request body is required.');
     }
@@ -38,6 +38,79 @@ export function jsonBody(maxBytes: number): MiddlewareHandler<Env> {
   };
 }
 
+/**
+ * The body's bytes, read at most once per request (413 beyond `maxBytes`): the legal-basis
+ * prefetch (consent/prefetch.ts) may read it before the rate limit, jsonBody validates it after.
+ */
+export function readBodyOnce(c: Context<Env>, maxBytes: number): Promise<Uint8Array> {
+  let raw = c.get('rawBody');
+  if (raw === undefined) {
+    const incoming = unreadNodeRequest(c.env);
+    raw = incoming === undefined ? readLimited(c.req.raw, maxBytes) : readNode(incoming, maxBytes);
+    raw.catch(() => {}); // the reader that needs it awaits it; an early reader may not
+    c.set('rawBody', raw);
+  }
+  return raw;
+}
+
+/**
+ * The Node request (an IncomingMessage), which @hono/node-server hands to the app as
+ * `c.env.incoming`, when nothing has started reading it. Reading it directly skips building a
+ * WHATWG Request, AbortController and body stream for every call, about a third of the CPU of a
+ * SIM Swap check (bench/README.md). Structural on purpose: no Node import in the core, and any
+ * other runtime (workerd, app.request()) reads the Request body stream.
+ */
+type NodeRequest = {
+  readableFlowing: boolean | null;
+  readableEnded: boolean;
+  on(event: string, listener: (arg: never) => void): unknown;
+  off(event: string, listener: (arg: never) => void): unknown;
+  pause(): unknown;
+};
+
+function unreadNodeRequest(env: unknown): NodeRequest | undefined {
+  const incoming = (env as { incoming?: Partial<NodeRequest> } | undefined)?.incoming;
+  if (incoming === undefined || incoming === null || typeof incoming.on !== 'function') return undefined;
+  if (incoming.readableFlowing !== null || incoming.readableEnded !== false) return undefined;
+  return incoming as NodeRequest;
+}
+
+/**
+ * Same contract as readLimited. Past `maxBytes` it stops reading without destroying the request,
+ * as cancelling @hono/node-server's body stream does: the 413 goes out, then the adapter drains
+ * the rest of the body.
+ */
+function readNode(incoming: NodeRequest, maxBytes: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const settle = (error: unknown, value?: Uint8Array) => {
+      incoming.off('data', onData);
+      incoming.off('end', onEnd);
+      incoming.off('error', onError);
+      incoming.off('close', onClose);
+      if (error === undefined) resolve(value as Uint8Array);
+      else reject(error);
+    };
+    const onData = (chunk: Uint8Array) => {
+      size += chunk.byteLength;
+      if (size > maxBytes) {
+        incoming.pause();
+        settle(new ApiError('CONTENT_TOO_LARGE'));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => settle(undefined, concat(chunks, size));
+    const onError = (error: unknown) => settle(error ?? new Error('request body failed'));
+    const onClose = () => settle(new Error('request closed before the end of its body'));
+    incoming.on('data', onData);
+    incoming.on('end', onEnd);
+    incoming.on('error', onError);
+    incoming.on('close', onClose);
+  });
+}
+
 async function readLimited(req: Request, maxBytes: number): Promise<Uint8Array> {
   if (req.body === null) return new Uint8Array();
   const reader = req.body.getReader();
@@ -53,6 +126,10 @@ async function readLimited(req: Request, maxBytes: number): Promise<Uint8Array> 
     }
     chunks.push(value);
   }
+  return concat(chunks, size);
+}
+
+function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
   const out = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {

@@ -13,18 +13,13 @@ import { HtmlPageError } from './html-page.js';
 export const onError: ErrorHandler<Env> = (err, c) => {
   const correlator = c.get('correlator') ?? crypto.randomUUID();
   c.header('x-correlator', correlator);
-
   if (err instanceof HtmlPageError) {
     for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
     return c.html(err.html, err.status);
   }
-  const oauthError = toOAuthError(err, c);
-  if (oauthError !== undefined) {
-    for (const [name, value] of Object.entries(oauthError.headers)) c.header(name, value);
-    return c.json(oauthError.toBody(), oauthError.status as 400);
-  }
-  const apiError = toApiError(err, c);
-  if (apiError.status >= 500) {
+  const oauth = err instanceof OAuthError || c.req.path.startsWith('/oauth2/');
+  const failure = oauth ? toOAuthError(err) : toApiError(err);
+  if (failure.status >= 500) {
     c.get('deps')?.logger.error('request failed', {
       correlator,
       method: c.req.method,
@@ -32,23 +27,29 @@ export const onError: ErrorHandler<Env> = (err, c) => {
       error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
     });
   }
-  for (const [name, value] of Object.entries(apiError.headers)) c.header(name, value);
-  return c.json(apiError.toBody(), apiError.status as 400);
+  for (const [name, value] of Object.entries(failure.headers)) c.header(name, value);
+  return respond(c, failure);
 };
 
-/** The authorization server's endpoints answer in RFC 6749 §5.2 form, store outages included. */
-function toOAuthError(err: unknown, c: Context<Env>): OAuthError | undefined {
+function respond(c: Context<Env>, failure: ApiError | OAuthError): Response {
+  return c.json(failure.toBody(), failure.status as 400);
+}
+
+/** The authorization server's endpoints answer in RFC 6749 §5.2 form, whatever went wrong. */
+function toOAuthError(err: unknown): OAuthError {
   if (err instanceof OAuthError) return err;
-  if (!c.req.path.startsWith('/oauth2/')) return undefined;
   if (err instanceof StoreUnavailableError) {
     return new OAuthError('temporarily_unavailable', 'service temporarily unavailable', {
       'Retry-After': '1',
     });
   }
-  return undefined;
+  const api = err instanceof ApiError || err instanceof HTTPException ? toApiError(err) : undefined;
+  if (api !== undefined && api.status < 500)
+    return new OAuthError('invalid_request', api.message, api.headers, api.status);
+  return new OAuthError('server_error', 'internal error');
 }
 
-function toApiError(err: unknown, c: Context<Env>): ApiError {
+function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof StoreUnavailableError)
     return new ApiError('UNAVAILABLE', 'Service temporarily unavailable.');
@@ -59,6 +60,5 @@ function toApiError(err: unknown, c: Context<Env>): ApiError {
     if (err.status === 400) return new ApiError('INVALID_ARGUMENT', 'Malformed request body.');
     if (err.status === 401) return new ApiError('UNAUTHENTICATED');
   }
-  void c;
   return new ApiError('INTERNAL');
 }

@@ -19,9 +19,25 @@ export function toValidationError(issues: readonly Issue[]): ApiError {
 
 function describe(issue: Issue): string {
   const path = issue.path.map(String).join('.');
-  if (issue.code === 'unrecognized_keys') return `Unknown property: ${issue.keys.join(', ')}.`;
+  if (issue.code === 'unrecognized_keys') return `Unknown property: ${listKeys(issue.keys)}.`;
   if (issue.code === 'invalid_format' && issue.format === 'regex') return `${path} has an invalid format.`;
   return path ? `${path}: ${issue.message}.` : `${issue.message}.`;
+}
+
+const PLAIN_KEY = /^[A-Za-z0-9_$-]{1,64}$/;
+const MAX_KEYS_LISTED = 5;
+
+/**
+ * Names the client's unknown properties without echoing arbitrary input: plain names as they
+ * are, any other name quoted and cut at 64 characters, at most five names. The message stays
+ * well under ErrorInfo's 512 characters (Commonalities 0.8.0) however many keys were sent.
+ */
+function listKeys(keys: readonly string[]): string {
+  const shown = keys
+    .slice(0, MAX_KEYS_LISTED)
+    .map((k) => (PLAIN_KEY.test(k) ? k : JSON.stringify(k.length > 64 ? `${k.slice(0, 64)}…` : k)));
+  const more = keys.length - shown.length;
+  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
 }
 
 /** The defaultHook of every OpenAPIHono router. */

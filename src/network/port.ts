@@ -1,6 +1,7 @@
 /**
  * The NetworkBackend port: what the platform asks of the operator's network and BSS.
- * Adapters: sandbox (seeded data, the embedded default); the operator's BSS over HTTP later.
+ * Adapters: sandbox (seeded data, the embedded default) and http (the operator's BSS,
+ * docs/operator-bss-contract.md).
  */
 
 export type LineType = 'consumer' | 'business' | 'iot';
@@ -48,8 +49,15 @@ export type Subscriber = {
 /** A device seen on the operator's network: its public IP (and port, behind CGNAT). */
 export type DeviceAddress = { ip: string; port?: number | undefined };
 
+/** What a lookup needs besides the line itself; KYC attributes travel only when asked for. */
+export type LookupOptions = { kyc?: boolean };
+
 export interface NetworkBackend {
-  findSubscriber(phoneNumber: string): Promise<Subscriber | null>;
+  /**
+   * The subscription of this number, or null when the operator has none. `kyc` in the answer is
+   * meaningful only when `options.kyc` was set (data minimisation: SIM Swap never reads it).
+   */
+  findSubscriber(phoneNumber: string, options?: LookupOptions): Promise<Subscriber | null>;
   /**
    * Network-based authentication (ICM §7.8): the subscriber whose device holds this address, or
    * null when the address is not on the operator's network. The port matters behind CGNAT.

@@ -1,5 +1,12 @@
 import type { Clock } from '../clock.js';
-import type { DeviceAddress, KycRecord, LineType, NetworkBackend, Subscriber } from './port.js';
+import type {
+  DeviceAddress,
+  KycRecord,
+  LineType,
+  LookupOptions,
+  NetworkBackend,
+  Subscriber,
+} from './port.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -67,7 +74,7 @@ export class SandboxNetwork implements NetworkBackend {
     return null;
   }
 
-  async findSubscriber(phoneNumber: string): Promise<Subscriber | null> {
+  async findSubscriber(phoneNumber: string, options: LookupOptions = {}): Promise<Subscriber | null> {
     const seed = this.byNumber.get(phoneNumber);
     if (seed === undefined) return null;
     const now = this.clock.now();
@@ -77,7 +84,7 @@ export class SandboxNetwork implements NetworkBackend {
       excludedApis: seed.excludedApis ?? [],
       activatedAt: seed.activatedDaysAgo === null ? null : now - seed.activatedDaysAgo * DAY,
       simChanges: (seed.simChangesHoursAgo ?? []).map((h) => now - h * HOUR).sort((a, b) => a - b),
-      kyc: seed.kyc,
+      kyc: options.kyc ? seed.kyc : undefined,
     };
   }
 }

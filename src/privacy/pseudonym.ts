@@ -1,4 +1,5 @@
 import { base64url } from 'jose';
+import { HmacSha256 } from './sha256.js';
 
 /** One pseudonymisation key: `kid` names it inside every pseudonym it made. */
 export type PseudonymKey = { kid: string; secret: Uint8Array<ArrayBuffer> };
@@ -16,21 +17,18 @@ const DOMAIN = 'camara-gateway/subscriber/v1\n';
  * pseudonym, delete the old ones), so old keys can leave the ring once their records are gone.
  */
 export class Pseudonymizer {
-  private constructor(private readonly ring: { kid: string; key: CryptoKey }[]) {}
+  private constructor(private readonly ring: { kid: string; key: HmacSha256 }[]) {}
 
   static async fromKeys(keys: readonly PseudonymKey[]): Promise<Pseudonymizer> {
     if (keys.length === 0) throw new Error('pseudonym key ring is empty');
     const seen = new Set<string>();
-    const ring: { kid: string; key: CryptoKey }[] = [];
+    const ring: { kid: string; key: HmacSha256 }[] = [];
     for (const { kid, secret } of keys) {
       if (!KID.test(kid) || seen.has(kid))
         throw new Error(`pseudonym key id ${JSON.stringify(kid)} is invalid`);
       if (secret.length < 32) throw new Error(`pseudonym key ${kid} must be at least 32 bytes`);
       seen.add(kid);
-      const key = await crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, [
-        'sign',
-      ]);
-      ring.push({ kid, key });
+      ring.push({ kid, key: new HmacSha256(secret) });
     }
     return new Pseudonymizer(ring);
   }
@@ -44,14 +42,18 @@ export class Pseudonymizer {
     return (this.ring[0] as { kid: string }).kid;
   }
 
-  /** The pseudonym under the active key: what every new record and log line carries. */
-  async of(subscriber: string): Promise<string> {
-    return this.mac(this.ring[0] as { kid: string; key: CryptoKey }, subscriber);
+  /**
+   * The pseudonym under the active key: what every new record and log line carries. Synchronous
+   * (src/privacy/sha256.ts), so a lookup's store reads leave in the same turn as the call's other
+   * reads.
+   */
+  of(subscriber: string): string {
+    return this.mac(this.ring[0] as { kid: string; key: HmacSha256 }, subscriber);
   }
 
   /** The pseudonyms under every key of the ring, the active one first: for lookups. */
-  async candidates(subscriber: string): Promise<string[]> {
-    return Promise.all(this.ring.map((entry) => this.mac(entry, subscriber)));
+  candidates(subscriber: string): string[] {
+    return this.ring.map((entry) => this.mac(entry, subscriber));
   }
 
   /** True when the pseudonym was made with the active key (no re-keying needed). */
@@ -59,9 +61,9 @@ export class Pseudonymizer {
     return pseudonym.startsWith(`${this.activeKid}.`);
   }
 
-  private async mac(entry: { kid: string; key: CryptoKey }, subscriber: string): Promise<string> {
-    const mac = await crypto.subtle.sign('HMAC', entry.key, new TextEncoder().encode(DOMAIN + subscriber));
-    return `${entry.kid}.${base64url.encode(new Uint8Array(mac).slice(0, 16))}`;
+  private mac(entry: { kid: string; key: HmacSha256 }, subscriber: string): string {
+    const mac = entry.key.mac(new TextEncoder().encode(DOMAIN + subscriber));
+    return `${entry.kid}.${base64url.encode(mac.slice(0, 16))}`;
   }
 }
 

@@ -18,7 +18,8 @@ export const DEFAULT_PLANS: Record<string, Plan> = {
 };
 
 export function planRules(plans: Record<string, Plan>, name: string): readonly RateLimitRule[] {
-  // An unknown plan gets the most restrictive one, never unlimited access.
-  const p = plans[name] ?? plans.sandbox ?? plan(1, 1);
+  // An unknown plan gets the most restrictive one, never unlimited access. Own keys only: a plan
+  // named `constructor` must not reach Object.prototype.
+  const p = (Object.hasOwn(plans, name) ? plans[name] : undefined) ?? plans.sandbox ?? plan(1, 1);
   return [p.burst, p.quota];
 }

@@ -1,5 +1,7 @@
 import type { Clock } from '../clock.js';
 import {
+  checkRules,
+  checkTtl,
   counterKey,
   toResult,
   windowOf,
@@ -12,16 +14,20 @@ type Entry = { value: string; expiresAt: number };
 
 /**
  * The reference engine: one process, TTLs honoured against the injected clock. Expired entries
- * are dropped when read and swept every `sweepEvery` writes, so memory stays bounded by live keys.
+ * are dropped when read and swept every `sweepEvery` writes, so memory stays bounded by the live
+ * keys plus at most `sweepEvery` expired ones.
  */
 export class MemoryStore implements Store {
   private readonly map = new Map<string, Entry>();
   private writes = 0;
+  private readonly sweepEvery: number;
 
   constructor(
     private readonly clock: Clock,
-    private readonly sweepEvery = 1000,
-  ) {}
+    sweepEvery = 1000,
+  ) {
+    this.sweepEvery = Math.max(1, Math.floor(sweepEvery));
+  }
 
   private live(key: string): Entry | undefined {
     const entry = this.map.get(key);
@@ -53,10 +59,12 @@ export class MemoryStore implements Store {
   }
 
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
+    checkTtl(ttlMs);
     this.write(key, value, ttlMs);
   }
 
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    checkTtl(ttlMs);
     if (this.live(key) !== undefined) return false;
     this.write(key, value, ttlMs);
     return true;
@@ -76,20 +84,22 @@ export class MemoryStore implements Store {
   }
 
   async hit(key: string, rules: readonly RateLimitRule[], now: number): Promise<RateLimitResult> {
+    checkRules(rules, now);
+    // Synchronous from here on: nothing interleaves, so the hit is atomic like the Redis script.
     const keys = rules.map((rule) => counterKey(key, rule, windowOf(rule, now).index));
     const counts = keys.map((k) => Number(this.live(k)?.value ?? 0));
-    const exceeded = rules.findIndex((rule, i) => (counts[i] ?? 0) >= rule.limit);
-    if (exceeded < 0) {
+    const allowed = rules.every((rule, i) => (counts[i] ?? 0) < rule.limit);
+    if (allowed) {
       keys.forEach((k, i) => {
-        const rule = rules[i] as RateLimitRule;
         const next = (counts[i] ?? 0) + 1;
         counts[i] = next;
         const existing = this.live(k);
+        // Like INCR: the counter keeps the TTL it got when its window opened.
         if (existing) existing.value = String(next);
-        else this.write(k, String(next), windowOf(rule, now).resetMs);
+        else this.write(k, String(next), windowOf(rules[i] as RateLimitRule, now).resetMs);
       });
     }
-    return toResult(rules, counts, exceeded, now);
+    return toResult(rules, counts, allowed, now);
   }
 
   async ping(): Promise<void> {}
@@ -98,9 +108,15 @@ export class MemoryStore implements Store {
     this.map.clear();
   }
 
-  /** Live entries; for tests of boundedness. */
+  /** Like Redis PTTL: ms left to live, -1 without a TTL, -2 when absent. For tests. */
+  pttl(key: string): number {
+    const entry = this.live(key);
+    if (entry === undefined) return -2;
+    return entry.expiresAt === Number.POSITIVE_INFINITY ? -1 : entry.expiresAt - this.clock.now();
+  }
+
+  /** Entries held, expired ones not yet swept included; for tests of boundedness. */
   size(): number {
-    this.sweep();
     return this.map.size;
   }
 }

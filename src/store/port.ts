@@ -17,7 +17,7 @@ export type RateLimitState = {
 
 export type RateLimitResult = {
   allowed: boolean;
-  /** The first rule that refused the hit; no counter moves when a hit is refused. */
+  /** The refusing rule that resets last (see toResult); no counter moves when a hit is refused. */
   exceeded: string | undefined;
   states: RateLimitState[];
 };
@@ -26,14 +26,18 @@ export interface Store {
   get(key: string): Promise<string | null>;
   /** Writes a value; `ttlMs` bounds its life (no TTL: kept until deleted). */
   set(key: string, value: string, ttlMs?: number): Promise<void>;
-  /** Writes only when the key is absent; true when written. For single-use values (jti, codes). */
+  /**
+   * Writes only when the key is absent; true when written. For single-use values (jti, codes).
+   * A TTL ≤ 0 claims an already expired value: true when absent, and nothing is kept.
+   */
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
   /** Reads and deletes in one atomic step; null when absent. For single-use grants. */
   take(key: string): Promise<string | null>;
   del(key: string): Promise<boolean>;
   /**
    * Counts one hit against every rule, atomically: either every counter moves or none does.
-   * `now` comes from the caller's clock so that windows are the same on every engine.
+   * `now` comes from the caller's clock so that windows are the same on every engine. Invalid
+   * rules (see checkRules) reject with a TypeError on every engine.
    */
   hit(key: string, rules: readonly RateLimitRule[], now: number): Promise<RateLimitResult>;
   ping(): Promise<void>;
@@ -48,31 +52,63 @@ export class StoreUnavailableError extends Error {
   }
 }
 
-/** Window arithmetic shared by the engines, so that both count in the same windows. */
+/**
+ * Window arithmetic shared by the engines, so that both count in the same windows. `resetMs` is a
+ * whole number of ms, at least 1: Redis PEXPIRE takes integers, and a counter must outlive the hit.
+ */
 export function windowOf(rule: RateLimitRule, now: number): { index: number; resetMs: number } {
   const index = Math.floor(now / rule.windowMs);
-  return { index, resetMs: (index + 1) * rule.windowMs - now };
+  return { index, resetMs: Math.max(1, Math.ceil((index + 1) * rule.windowMs - now)) };
 }
 
 export function counterKey(key: string, rule: RateLimitRule, index: number): string {
   return `rl:${key}:${rule.name}:${index}`;
 }
 
+/**
+ * Rejects rules that no engine can count: a NaN limit would compare false forever (unlimited
+ * access), a zero or NaN window has no index. A programming error, never a store outage.
+ */
+export function checkRules(rules: readonly RateLimitRule[], now: number): void {
+  if (!Number.isFinite(now)) throw new TypeError(`rate limit: now must be finite, got ${now}`);
+  const names = new Set<string>();
+  for (const { name, limit, windowMs } of rules) {
+    if (!Number.isSafeInteger(limit) || limit < 0)
+      throw new TypeError(`rate limit ${name}: limit must be an integer >= 0, got ${limit}`);
+    if (!Number.isSafeInteger(windowMs) || windowMs < 1)
+      throw new TypeError(`rate limit ${name}: windowMs must be an integer >= 1, got ${windowMs}`);
+    if (names.has(name)) throw new TypeError(`rate limit ${name}: rule names must be unique`);
+    names.add(name);
+  }
+}
+
+/** A TTL is a finite number of ms (≤ 0: already expired); NaN would make a key immortal. */
+export function checkTtl(ttlMs: number | undefined): void {
+  if (ttlMs !== undefined && !Number.isFinite(ttlMs))
+    throw new TypeError(`store: ttlMs must be finite, got ${ttlMs}`);
+}
+
+/**
+ * Builds the result from the counts an engine saw. When the hit is refused, `exceeded` names the
+ * refusing rule that resets last: the client cannot succeed before then, so Retry-After is its reset.
+ */
 export function toResult(
   rules: readonly RateLimitRule[],
   counts: readonly number[],
-  exceededIndex: number,
+  allowed: boolean,
   now: number,
 ): RateLimitResult {
-  return {
-    allowed: exceededIndex < 0,
-    exceeded: exceededIndex < 0 ? undefined : rules[exceededIndex]?.name,
-    states: rules.map((rule, i) => ({
-      name: rule.name,
-      limit: rule.limit,
-      windowMs: rule.windowMs,
-      remaining: Math.max(0, rule.limit - (counts[i] ?? 0)),
-      resetMs: windowOf(rule, now).resetMs,
-    })),
-  };
+  const states = rules.map((rule, i) => ({
+    name: rule.name,
+    limit: rule.limit,
+    windowMs: rule.windowMs,
+    remaining: Math.max(0, rule.limit - (counts[i] ?? 0)),
+    resetMs: windowOf(rule, now).resetMs,
+  }));
+  let exceeded: RateLimitState | undefined;
+  if (!allowed) {
+    for (const s of states)
+      if (s.remaining === 0 && (!exceeded || s.resetMs > exceeded.resetMs)) exceeded = s;
+  }
+  return { allowed, exceeded: exceeded?.name, states };
 }

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from '../log.js';
 import {
+  checkRules,
+  checkTtl,
   counterKey,
   StoreUnavailableError,
   toResult,
@@ -16,15 +19,24 @@ const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
 type Script = { source: string; sha: string };
 const script = (source: string): Script => ({ source, sha: sha1(source) });
 
-export type RedisStoreOptions = { url: string; keyPrefix: string; commandTimeoutMs?: number };
+export type RedisStoreOptions = {
+  url: string;
+  keyPrefix: string;
+  /** Upper bound of one command, for a server that accepts connections but does not answer. */
+  commandTimeoutMs?: number;
+  logger?: Logger;
+};
 
 /**
- * The shared engine. Fails fast while Redis is down (no offline queue, bounded command time)
- * so that the platform answers 503 at once instead of hanging, and reconnects by itself.
+ * The shared engine. Fails fast while Redis is down (no offline queue, no retry of a command
+ * whose connection broke, bounded command time) so that the platform answers 503 at once instead
+ * of hanging, and reconnects by itself. Keys carry `keyPrefix`, script keys included.
  */
 export class RedisStore implements Store {
   readonly client: Redis;
-  private readonly scripts = { hit: script(HIT), take: script(TAKE) };
+  readonly scripts = { hit: script(HIT), take: script(TAKE) };
+  private scriptsLoaded: Promise<void> = Promise.resolve();
+  private down = false;
 
   constructor(options: RedisStoreOptions) {
     const redisOptions: RedisOptions = {
@@ -34,22 +46,35 @@ export class RedisStore implements Store {
       commandTimeout: options.commandTimeoutMs ?? 2000,
       connectTimeout: 2000,
       lazyConnect: true,
+      // Commands issued in the same turn of the event loop leave in one write: the hot path's
+      // rate-limit hit and revocation read cost one round trip (DESIGN §2).
+      enableAutoPipelining: true,
       retryStrategy: (times) => Math.min(100 * times, 1000),
     };
     this.client = new Redis(options.url, redisOptions);
-    // Connection errors surface per command as 503; the client keeps reconnecting.
-    this.client.on('error', () => {});
+    const log = options.logger;
+    // Connection errors surface per command as 503; the client keeps reconnecting. One log line
+    // per outage, not one per reconnection attempt.
+    this.client.on('error', (error: Error) => {
+      if (!this.down) log?.warn('redis unavailable', { error: error.message });
+      this.down = true;
+    });
+    // Every (re)connection may reach a server with an empty script cache (restart, failover).
+    this.client.on('ready', () => {
+      if (this.down) log?.info('redis available again');
+      this.down = false;
+      this.scriptsLoaded = this.loadScripts().catch(() => {});
+    });
   }
 
-  /** Connects and loads the scripts once. Tolerates a server that is down at start. */
+  /** Connects and loads the scripts. Tolerates a server that is down at start. */
   async connect(): Promise<void> {
     try {
       await this.client.connect();
-      await this.loadScripts();
     } catch {
-      // Not reachable yet: commands answer 503 until it is.
+      // Not reachable yet: commands answer 503 until it is; ioredis keeps retrying.
     }
-    this.client.on('ready', () => void this.loadScripts().catch(() => {}));
+    await this.scriptsLoaded;
   }
 
   private async loadScripts(): Promise<void> {
@@ -64,6 +89,7 @@ export class RedisStore implements Store {
     }
   }
 
+  /** EVALSHA; on NOSCRIPT (restart, SCRIPT FLUSH) EVAL, which also puts the script back in the cache. */
   private async evalScript(s: Script, keys: string[], args: (string | number)[]): Promise<unknown> {
     return this.run(async () => {
       try {
@@ -80,6 +106,7 @@ export class RedisStore implements Store {
   }
 
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
+    checkTtl(ttlMs);
     await this.run(async () => {
       if (ttlMs === undefined) await this.client.set(key, value);
       else if (ttlMs <= 0) await this.client.del(key);
@@ -88,7 +115,10 @@ export class RedisStore implements Store {
   }
 
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
-    const ok = await this.run(() => this.client.set(key, value, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX'));
+    checkTtl(ttlMs);
+    // An already expired claim succeeds when the key is absent and keeps nothing (as in memory).
+    if (ttlMs <= 0) return (await this.run(() => this.client.exists(key))) === 0;
+    const ok = await this.run(() => this.client.set(key, value, 'PX', Math.ceil(ttlMs), 'NX'));
     return ok === 'OK';
   }
 
@@ -101,16 +131,22 @@ export class RedisStore implements Store {
   }
 
   async hit(key: string, rules: readonly RateLimitRule[], now: number): Promise<RateLimitResult> {
+    checkRules(rules, now);
     const keys: string[] = [];
     const args: number[] = [];
     for (const rule of rules) {
       const w = windowOf(rule, now);
       keys.push(counterKey(key, rule, w.index));
-      args.push(rule.limit, Math.max(1, w.resetMs));
+      args.push(rule.limit, w.resetMs);
     }
     const out = (await this.evalScript(this.scripts.hit, keys, args)) as number[];
     const [exceeded = 0, ...counts] = out.map(Number);
-    return toResult(rules, counts, exceeded - 1, now);
+    return toResult(rules, counts, exceeded === 0, now);
+  }
+
+  /** ms left to live (-1 without a TTL, -2 when absent). For tests and diagnostics. */
+  async pttl(key: string): Promise<number> {
+    return this.run(() => this.client.pttl(key));
   }
 
   async ping(): Promise<void> {

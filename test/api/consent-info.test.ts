@@ -132,7 +132,11 @@ describe('Consent Info retrieveStatus', () => {
     );
     expect(otherPurpose.status).toBe(403);
     expect(await otherPurpose.json()).toEqual(notAllowed);
-    for (const scopes of [['kyc-match:match'], ['number-verification:verify']]) {
+    // Outside dpv:CreditChecking; the second one is not even onboarded for the application.
+    for (const scopes of [
+      ['number-verification:verify'],
+      ['sim-swap-subscriptions:org.camaraproject.sim-swap-subscriptions.v0.swapped'],
+    ]) {
       const res = await retrieve({ scopes });
       expect(res.status).toBe(403);
       expect(await res.json()).toEqual(notAllowed);

@@ -68,7 +68,12 @@ describe("the operator's consent API", () => {
       403,
       'CONSENT.PURPOSE_NOT_ALLOWED',
     ],
-    ['a scope outside the purpose', { scopes: ['kyc-match:match'] }, 403, 'CONSENT.PURPOSE_NOT_ALLOWED'],
+    [
+      'a scope outside the purpose',
+      { scopes: ['number-verification:verify'] },
+      403,
+      'CONSENT.PURPOSE_NOT_ALLOWED',
+    ],
     [
       'a legitimate-interest purpose',
       { purpose: 'dpv:FraudPreventionAndDetection' },

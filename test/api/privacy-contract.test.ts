@@ -64,8 +64,8 @@ const kycStandIn: ApiModule = {
       const body = c.req.valid('json') as Record<string, unknown> & { phoneNumber?: string };
       requireScope(access, ['kyc-match:match']);
       const phoneNumber = resolvePhoneNumber(access, body.phoneNumber, 'confirm');
-      await requireLegalBasis(deps, access, phoneNumber);
-      const subscriber = await findEligibleSubscriber(deps.network, phoneNumber, 'kyc-match');
+      await requireLegalBasis(deps, access, phoneNumber, c.get('legalBasis'));
+      const subscriber = await findEligibleSubscriber(deps.network, phoneNumber, 'kyc-match', { kyc: true });
       return c.json(
         kycMatch(policyFor(deps.purposes, access.purpose, 'kyc-match'), body, subscriber.kyc ?? {}),
         200,
@@ -93,7 +93,7 @@ const nvStandIn: ApiModule = {
       const { deps, access } = { deps: c.get('deps'), access: c.get('access') };
       const body = c.req.valid('json') as { phoneNumber?: string; hashedPhoneNumber?: string };
       const subscriber = access.subscriber as string;
-      await requireLegalBasis(deps, access, subscriber);
+      await requireLegalBasis(deps, access, subscriber, c.get('legalBasis'));
       assertNumberVerificationAllowed(policyFor(deps.purposes, access.purpose, 'number-verification'), {
         kind: 'verify',
         phoneNumber: body.phoneNumber,

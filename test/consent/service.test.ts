@@ -224,9 +224,9 @@ describe.each(engines())('consent service on $name', (engine) => {
     expect(outbox().list()).toEqual([]);
     expect(await m.status(q())).toMatchObject({ valid: false, reason: 'PENDING', pendingRequestId: null });
     expect(await codeOf(m.importConsent(q({ purpose: FRAUD })))).toBe('CONSENT.BASIS_MISMATCH');
-    expect(await codeOf(m.importConsent(q({ scopes: ['sim-swap:retrieve-date', 'kyc-match:match'] })))).toBe(
-      'CONSENT.PURPOSE_NOT_ALLOWED',
-    );
+    expect(
+      await codeOf(m.importConsent(q({ scopes: ['sim-swap:retrieve-date', 'number-verification:verify'] }))),
+    ).toBe('CONSENT.PURPOSE_NOT_ALLOWED');
     expect(await m.list(NUMBER, 'demo-app')).toEqual([]);
   });
 

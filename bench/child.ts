@@ -1,0 +1,37 @@
+/**
+ * The side of the protocol that every bench server shares with bench/run.ts (over the IPC
+ * channel): announce the port once listening, answer CPU probes with process.cpuUsage(), and
+ * stop cleanly on SIGTERM or when the parent goes away (so that --cpu-prof writes its profile).
+ */
+/** The application that bench/platform-server.ts registers on its high-limit plan. */
+export const BENCH_CLIENT_ID = 'bench-app';
+
+export type ChildMessage =
+  | { type: 'ready'; port: number }
+  | { type: 'cpu'; usage: NodeJS.CpuUsage }
+  | { type: 'failed'; error: string };
+
+export function announce(port: number, stop: () => Promise<void>): void {
+  const send = (message: ChildMessage) => process.send?.(message);
+  let stopping = false;
+  const exit = () => {
+    if (stopping) return;
+    stopping = true;
+    void stop()
+      .catch(() => {})
+      .finally(() => process.exit(0));
+  };
+  process.on('message', (message: { type?: string }) => {
+    if (message.type === 'cpu') send({ type: 'cpu', usage: process.cpuUsage() });
+  });
+  process.on('SIGTERM', exit);
+  process.on('SIGINT', exit);
+  process.on('disconnect', exit);
+  send({ type: 'ready', port });
+}
+
+export function fail(error: unknown): never {
+  process.send?.({ type: 'failed', error: error instanceof Error ? error.message : String(error) });
+  console.error(error);
+  process.exit(1);
+}

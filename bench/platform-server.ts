@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import { serve } from '@hono/node-server';
+import { hashSecret } from '../src/admin/secrets.js';
+import { createApp } from '../src/app.js';
+import { buildDeps } from '../src/bootstrap.js';
+import { systemClock } from '../src/clock.js';
+import { parseConfig } from '../src/config.js';
+import type { Plan } from '../src/ratelimit/plans.js';
+import { SANDBOX_APPLICATIONS } from '../src/sandbox-seed.js';
+import { MemoryStore } from '../src/store/memory.js';
+import type { Store } from '../src/store/port.js';
+import { RedisStore } from '../src/store/redis.js';
+import { announce, BENCH_CLIENT_ID, fail } from './child.js';
+
+/**
+ * The platform as production runs it (createApp(buildDeps(...)) behind @hono/node-server), on
+ * the store named by BENCH_STORE: `redis` (BENCH_REDIS_URL) or `memory`.
+ *
+ * The sandbox demo application's plan allows 20 calls a second, which a load test exceeds at
+ * once. The benchmark registers its own application, a copy of the demo one on a `bench` plan
+ * whose limits are out of reach: the limiter still runs its atomic script on every call (the
+ * work being measured) but never refuses one. Its client secret comes from the parent
+ * (BENCH_CLIENT_SECRET), which gets its token from the real token endpoint.
+ */
+const BENCH_PLAN: Plan = {
+  burst: { name: 'burst', limit: 1_000_000_000, windowMs: 1000 },
+  quota: { name: 'quota', limit: 1_000_000_000_000, windowMs: 86_400_000 },
+};
+
+async function main(): Promise<void> {
+  const secret = process.env.BENCH_CLIENT_SECRET;
+  if (!secret) throw new Error('BENCH_CLIENT_SECRET is required');
+  const config = parseConfig({ PUBLIC_URL: 'http://gateway.bench', LOG_LEVEL: 'error' });
+
+  let store: Store;
+  if (process.env.BENCH_STORE === 'redis') {
+    const url = process.env.BENCH_REDIS_URL;
+    if (!url) throw new Error('BENCH_REDIS_URL is required for the redis store');
+    const redis = new RedisStore({ url, keyPrefix: 'bench:' });
+    await redis.connect();
+    await redis.ping();
+    store = redis;
+  } else {
+    store = new MemoryStore(systemClock);
+  }
+
+  // As src/node.ts: the token cache key is hashed in process (node:crypto), not through WebCrypto.
+  const tokenDigest = (text: string) => createHash('sha256').update(text).digest('hex');
+  const deps = await buildDeps(config, { store, tokenDigest });
+  deps.plans = { ...deps.plans, bench: BENCH_PLAN };
+  const demo = SANDBOX_APPLICATIONS.find((a) => a.clientId === 'demo-app');
+  if (demo === undefined) throw new Error('the sandbox demo application is missing');
+  const { clientSecret: _demoSecret, ...record } = demo;
+  void _demoSecret;
+  await deps.applications.put({
+    ...record,
+    clientId: BENCH_CLIENT_ID,
+    name: 'Load benchmark',
+    plan: 'bench',
+    secretHash: await hashSecret(secret),
+  });
+
+  const app = createApp(deps);
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+    announce(info.port, async () => {
+      if ('closeAllConnections' in server) server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
+    });
+  });
+}
+
+main().catch(fail);

@@ -1,0 +1,130 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+import type { ChildMessage } from './child.js';
+
+/** The parent's side: each server under test runs in its own process, away from the load generator. */
+export type ServerProcess = {
+  port: number;
+  /** CPU time of the server process so far (user, system), in microseconds. */
+  cpu(): Promise<NodeJS.CpuUsage>;
+  stop(): Promise<void>;
+};
+
+const STARTUP_MS = 30_000;
+
+export async function startServer(
+  script: string,
+  env: Record<string, string> = {},
+  nodeArgs: readonly string[] = [],
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, ...env },
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const port = await new Promise<number>((resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${script} did not start`)), STARTUP_MS);
+    child.on('message', (m: ChildMessage) => {
+      if (m.type === 'ready') resolve(m.port);
+      if (m.type === 'failed') reject(new Error(`${script}: ${m.error}`));
+    });
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    child.once('error', reject);
+  }).finally(() => clearTimeout(timer));
+  return {
+    port,
+    cpu: () => cpuOf(child),
+    stop: () => stopProcess(child),
+  };
+}
+
+function cpuOf(child: ChildProcess): Promise<NodeJS.CpuUsage> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: ChildMessage) => {
+      if (m.type !== 'cpu') return;
+      child.off('message', onMessage);
+      resolve(m.usage);
+    };
+    child.on('message', onMessage);
+    if (!child.send({ type: 'cpu' })) reject(new Error('server process is gone'));
+  });
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export type RedisProcess = {
+  url: string;
+  /** User + system CPU time of redis-server so far (INFO cpu), in microseconds. */
+  cpuMicros(): Promise<number>;
+  stop(): Promise<void>;
+};
+
+/** A throwaway redis-server on a free port, without persistence (nothing is written to disk). */
+export async function startRedis(): Promise<RedisProcess> {
+  const port = await freePort();
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
+  // Never left behind, even when the run is interrupted (run.ts turns signals into an exit).
+  const killOnExit = () => child.kill();
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
+  const exited = new Promise<never>((_, reject) => {
+    child.once('error', (e) => reject(new Error(`redis-server could not start: ${e.message}`)));
+    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
+  });
+  const url = `redis://127.0.0.1:${port}`;
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 50 });
+  client.on('error', () => {});
+  const deadline = Date.now() + STARTUP_MS;
+  for (;;) {
+    const ready = await Promise.race([
+      client.ping().then(
+        () => true,
+        () => false,
+      ),
+      exited,
+    ]);
+    if (ready) break;
+    if (Date.now() > deadline) throw new Error('redis-server did not answer');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url,
+    cpuMicros: async () => {
+      const info = await client.info('cpu');
+      const field = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1] ?? 0);
+      return Math.round((field('used_cpu_user') + field('used_cpu_sys')) * 1e6);
+    },
+    stop: async () => {
+      client.disconnect();
+      exited.catch(() => {});
+      await stopProcess(child);
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import { decodeJwt } from 'jose';
+import type { Deps } from '../deps.js';
+import type { Store } from '../store/port.js';
+import type { AccessContext } from './access-context.js';
+
+/**
+ * Revoked access tokens (RFC 7009): `revoked:<jti>` in the shared store, kept until the token's
+ * own `exp`, so that every process sharing the store refuses the token on its next call.
+ */
+const revokedKey = (jti: string) => `revoked:${jti}`;
+
+export async function revokeAccessToken(store: Store, access: AccessContext, nowMs: number): Promise<void> {
+  const ttlMs = access.exp * 1000 - nowMs;
+  if (ttlMs > 0) await store.set(revokedKey(access.jti), '1', ttlMs);
+}
+
+/**
+ * One store read. The resource pipeline issues it together with the rate-limit hit so that both
+ * travel in the same round trip (DESIGN §2 hot-path budget; ratelimit/middleware.ts).
+ */
+export async function isRevoked(store: Store, jti: string): Promise<boolean> {
+  return (await store.get(revokedKey(jti))) !== null;
+}
+
+/** RFC 7662 §2.2 members of an active token (besides `active`). */
+export type IntrospectionClaims = {
+  scope: string;
+  client_id: string;
+  token_type: string;
+  exp: number;
+  iat: number;
+  /** Pairwise for 3-legged tokens, the client for 2-legged ones: never a phone number. */
+  sub: string;
+  aud?: string | string[];
+  iss: string;
+  jti?: string;
+};
+
+export type TokenTypeHint = 'access_token' | 'refresh_token';
+
+/** Who may see or revoke a presented token. */
+export type Ownership<T> = { kind: 'unknown' } | { kind: 'other_client' } | { kind: 'owned'; token: T };
+
+/**
+ * The refresh-token store as introspection and revocation see it. The refresh-token grant
+ * implements it; until one is wired into `authServer`, refresh tokens introspect as inactive
+ * and their revocation is a no-op (NO_REFRESH_TOKENS).
+ */
+export interface RefreshTokenLookup {
+  /** A live refresh token (unknown, expired or revoked: `unknown`) and whether `clientId` owns it. */
+  find(deps: Deps, token: string, clientId: string): Promise<Ownership<IntrospectionClaims>>;
+  /** Makes an owned refresh token unusable at once (RFC 7009 §2.1: and MAY end its grant). */
+  revoke(deps: Deps, token: string): Promise<void>;
+}
+
+export const NO_REFRESH_TOKENS: RefreshTokenLookup = {
+  find: async () => ({ kind: 'unknown' }),
+  revoke: async () => {},
+};
+
+/** A platform access token, verified (signature, issuer, audience, expiry), with its owner. */
+export async function findAccessToken(
+  deps: Deps,
+  token: string,
+  clientId: string,
+): Promise<Ownership<{ access: AccessContext; claims: IntrospectionClaims }>> {
+  let access: AccessContext;
+  try {
+    access = await deps.tokens.verify(token);
+  } catch {
+    return { kind: 'unknown' };
+  }
+  if (access.clientId !== clientId) return { kind: 'other_client' };
+  // Verified above, so the payload can be read as is.
+  const payload = decodeJwt(token);
+  const claims: IntrospectionClaims = {
+    scope: [...(access.purpose ? [access.purpose] : []), ...access.scopes].join(' '),
+    client_id: access.clientId,
+    token_type: 'Bearer',
+    exp: access.exp,
+    iat: payload.iat as number,
+    sub: payload.sub as string,
+    ...(payload.aud === undefined ? {} : { aud: payload.aud }),
+    iss: payload.iss as string,
+    jti: access.jti,
+  };
+  return { kind: 'owned', token: { access, claims } };
+}

@@ -1,0 +1,164 @@
+import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { buildDeps, seedSandbox } from '../../src/bootstrap.js';
+import { ManualClock } from '../../src/clock.js';
+import { parseConfig } from '../../src/config.js';
+import type { Deps } from '../../src/deps.js';
+import { silentLogger } from '../../src/log.js';
+import { RedisStore } from '../../src/store/redis.js';
+import { DEMO } from '../support/app.js';
+import { freePort, OwnRedis } from '../support/redis-server.js';
+
+/** Far below the test timeout: a request that hangs fails the test instead of answering late. */
+const NO_HANG = { signal: () => AbortSignal.timeout(4000) };
+const UNAVAILABLE = { status: 503, code: 'UNAVAILABLE', message: 'Service temporarily unavailable.' };
+
+type Running = { base: string; deps: Deps; clock: ManualClock; stop(): Promise<void> };
+
+/** The real platform (node server, RedisStore, sandbox) on a free port, over a real socket. */
+async function startPlatform(redisUrl: string, commandTimeoutMs: number): Promise<Running> {
+  const store = new RedisStore({ url: redisUrl, keyPrefix: 'cg:', commandTimeoutMs });
+  await store.connect();
+  const clock = new ManualClock();
+  const config = parseConfig({ NODE_ENV: 'test', PUBLIC_URL: 'http://gateway.test' });
+  const deps = await buildDeps(config, { store, clock, logger: silentLogger });
+  await seedSandbox(deps);
+  const app = createApp(deps);
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    base: `http://127.0.0.1:${port}`,
+    deps,
+    clock,
+    async stop() {
+      server.closeAllConnections();
+      server.close();
+      await store.close();
+    },
+  };
+}
+
+function requestToken(base: string): Promise<Response> {
+  return fetch(`${base}/oauth2/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${btoa(`${DEMO.clientId}:${DEMO.secret}`)}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      scope: 'dpv:FraudPreventionAndDetection sim-swap:check',
+    }),
+    signal: NO_HANG.signal(),
+  });
+}
+
+async function token(base: string): Promise<string> {
+  const res = await requestToken(base);
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+function check(base: string, accessToken: string): Promise<Response> {
+  return fetch(`${base}/sim-swap/v2/check`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ phoneNumber: '+34600000001' }),
+    signal: NO_HANG.signal(),
+  });
+}
+
+/** Repeats `attempt` until it answers `status`; bounded, so a platform that never recovers fails. */
+async function until(status: number, attempt: () => Promise<Response>): Promise<Response> {
+  let last: Response | undefined;
+  for (let i = 0; i < 100; i++) {
+    last = await attempt();
+    if (last.status === status) return last;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`still ${last?.status} after 100 attempts`);
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+describe('Redis down: fail closed, keep serving, recover', () => {
+  it('answers 503 while Redis is dead and serves again once it is back', async () => {
+    const redis = new OwnRedis(await freePort());
+    await redis.start();
+    cleanups.push(() => redis.kill());
+    // A long command timeout: the 503s below come from the fast path (no offline queue), not from it.
+    const p = await startPlatform(redis.url, 10_000);
+    cleanups.push(() => p.stop());
+
+    // The token endpoint reads the application record from the store: get a token first.
+    const accessToken = await token(p.base);
+    const ok = await check(p.base, accessToken);
+    expect([ok.status, await ok.json()]).toEqual([200, { swapped: true }]);
+
+    await redis.kill();
+    for (let i = 0; i < 5; i++) {
+      const res = await check(p.base, accessToken);
+      // Fail closed: never a 200 that skipped the limit, and no RateLimit headers it cannot know.
+      expect([res.status, await res.json(), res.headers.get('RateLimit')]).toEqual([503, UNAVAILABLE, null]);
+    }
+    expect((await fetch(`${p.base}/health`)).status).toBe(200);
+    const ready = await fetch(`${p.base}/ready`);
+    expect([ready.status, await ready.json()]).toEqual([503, UNAVAILABLE]);
+
+    // Past the registry's 30 s cache the token endpoint needs the store: RFC 6749 §5.2 form.
+    p.clock.advance(31_000);
+    const refused = await requestToken(p.base);
+    expect([refused.status, refused.headers.get('Retry-After'), await refused.json()]).toEqual([
+      503,
+      '1',
+      { error: 'temporarily_unavailable', error_description: 'service temporarily unavailable' },
+    ]);
+
+    await redis.start();
+    await until(200, () => fetch(`${p.base}/ready`));
+    // Redis runs without persistence here: the application records died with it. The platform
+    // does not invent them (no re-seeding behind the operator's back): the token is refused.
+    const orphan = await check(p.base, accessToken);
+    expect([orphan.status, ((await orphan.json()) as { code: string }).code]).toEqual([
+      401,
+      'UNAUTHENTICATED',
+    ]);
+
+    // The operator restores the records (here: the sandbox seed); the same token works again.
+    await seedSandbox(p.deps);
+    const back = await until(200, () => check(p.base, accessToken));
+    // The counters died too: the quota starts afresh (the limit of a store without persistence).
+    expect(back.headers.get('RateLimit')).toBe('"burst";r=19;t=1, "quota";r=4999;t=43169');
+    expect((await check(p.base, await token(p.base))).status).toBe(200);
+  });
+
+  it('answers 503 within the command timeout while Redis is frozen, then recovers', async () => {
+    const redis = new OwnRedis(await freePort());
+    await redis.start();
+    cleanups.push(async () => {
+      redis.thaw();
+      await redis.kill();
+    });
+    const p = await startPlatform(redis.url, 300);
+    cleanups.push(() => p.stop());
+    const accessToken = await token(p.base);
+    expect((await check(p.base, accessToken)).status).toBe(200);
+
+    redis.freeze(); // connections stay open; nothing answers
+    const res = await check(p.base, accessToken);
+    expect([res.status, await res.json()]).toEqual([503, UNAVAILABLE]);
+    expect((await fetch(`${p.base}/health`)).status).toBe(200);
+
+    redis.thaw();
+    p.clock.advance(1000);
+    expect((await until(200, () => check(p.base, accessToken))).status).toBe(200);
+  });
+});

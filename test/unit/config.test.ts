@@ -1,0 +1,200 @@
+import { exportJWK, generateKeyPair } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig, type Config } from '../../src/config.js';
+
+/** src/config.ts: the one reader of the environment. */
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+/** The variable each problem names (a problem reads `NAME: what is wrong`). */
+const named = (problems: string[]) => problems.map((p) => p.split(':')[0]).sort();
+
+const TOKEN_SECRET = 'q'.repeat(43);
+const PSEUDONYM_KEYS = `k1:${'p'.repeat(43)}`;
+
+async function signingKeys(): Promise<string> {
+  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+  return JSON.stringify({ keys: [{ ...(await exportJWK(privateKey)), kid: 'k1' }] });
+}
+
+describe('parseConfig', () => {
+  it('defaults to the embedded mode: memory store, sandbox network, ephemeral keys', () => {
+    const expected: Config = {
+      env: 'development',
+      host: '127.0.0.1',
+      port: 8080,
+      publicUrl: 'http://localhost:8080',
+      redisUrl: undefined,
+      redisKeyPrefix: 'cg:',
+      networkBackend: 'sandbox',
+      networkHttp: undefined,
+      signingKeys: undefined,
+      signingKeyRotationHours: 24,
+      tokenSecret: undefined,
+      accessTokenTtlSeconds: 600,
+      tokenCacheSize: 10000,
+      oauthLimits: { clientPerMinute: 600, authFailuresPerIp: 20 },
+      clientIpHeader: undefined,
+      maxBodyBytes: 16384,
+      simSwap: { maxAgeCapHours: 2400, monitoredDays: undefined },
+      kycMatch: { idDocumentRequired: false, scores: true },
+      market: undefined,
+      purposeRegistry: undefined,
+      pseudonymKeys: undefined,
+      operatorApiKeyHashes: [],
+      consent: { requestTtlSeconds: 600, capturesPerDay: 3, operatorName: 'your mobile operator' },
+      logLevel: 'info',
+      shutdownGraceMs: 10000,
+    };
+    expect(parseConfig({})).toEqual(expected);
+  });
+
+  it('reads only the record it is given, never process.env', () => {
+    const saved = process.env.PORT;
+    process.env.PORT = '1234';
+    try {
+      expect(parseConfig({}).port).toBe(8080);
+    } finally {
+      if (saved === undefined) delete process.env.PORT;
+      else process.env.PORT = saved;
+    }
+  });
+
+  it('takes every variable it knows', () => {
+    const config = parseConfig({
+      NODE_ENV: 'test',
+      HOST: '0.0.0.0',
+      PORT: '9090',
+      PUBLIC_URL: 'https://api.operator.example/',
+      REDIS_KEY_PREFIX: 'gw:',
+      ACCESS_TOKEN_TTL_SECONDS: '300',
+      TOKEN_CACHE_SIZE: '0',
+      MAX_BODY_BYTES: '4096',
+      SIM_SWAP_MAX_AGE_CAP_HOURS: '720',
+      SIM_SWAP_MONITORED_DAYS: '30',
+      LOG_LEVEL: 'warn',
+      SHUTDOWN_GRACE_MS: '0',
+    });
+    expect(config).toMatchObject({
+      env: 'test',
+      host: '0.0.0.0',
+      port: 9090,
+      publicUrl: 'https://api.operator.example', // trailing slash dropped: it is the issuer
+      redisKeyPrefix: 'gw:',
+      accessTokenTtlSeconds: 300,
+      tokenCacheSize: 0,
+      maxBodyBytes: 4096,
+      simSwap: { maxAgeCapHours: 720, monitoredDays: 30 },
+      logLevel: 'warn',
+      shutdownGraceMs: 0,
+    });
+  });
+
+  it('the public URL defaults to localhost on the configured port', () => {
+    expect(parseConfig({ PORT: '3000' }).publicUrl).toBe('http://localhost:3000');
+  });
+
+  it.each(['redis://127.0.0.1:6379', 'rediss://user:pass@redis.internal:6380/2'])(
+    'REDIS_URL %s switches to the shared Redis store',
+    (url) => {
+      expect(parseConfig({ REDIS_URL: url }).redisUrl).toBe(url);
+    },
+  );
+
+  it.each(['', '   '])('a blank REDIS_URL (%j) keeps the embedded memory store', (url) => {
+    expect(parseConfig({ REDIS_URL: url }).redisUrl).toBeUndefined();
+  });
+
+  it.each(['http://redis:6379', 'localhost:6379'])('REDIS_URL %s is refused', (url) => {
+    expect(problemsOf({ REDIS_URL: url })).toEqual(['REDIS_URL: must start with redis:// or rediss://']);
+  });
+
+  it.each(['PORT', 'MAX_BODY_BYTES', 'ACCESS_TOKEN_TTL_SECONDS', 'SIM_SWAP_MAX_AGE_CAP_HOURS'])(
+    'a blank %s takes its default, as if unset',
+    (name) => {
+      expect(parseConfig({ [name]: '' })).toEqual(parseConfig({}));
+      expect(parseConfig({ [name]: ' ' })).toEqual(parseConfig({}));
+    },
+  );
+
+  it('lists every bad variable at once', () => {
+    const bad = {
+      NODE_ENV: 'staging',
+      PORT: 'http',
+      PUBLIC_URL: 'not a url',
+      REDIS_URL: 'http://redis',
+      REDIS_KEY_PREFIX: 'bad prefix!',
+      NETWORK_BACKEND: 'bss',
+      TOKEN_SECRET: 'short',
+      ACCESS_TOKEN_TTL_SECONDS: '5',
+      TOKEN_CACHE_SIZE: '-1',
+      MAX_BODY_BYTES: '100',
+      SIM_SWAP_MAX_AGE_CAP_HOURS: '2401',
+      SIM_SWAP_MONITORED_DAYS: '1.5',
+      LOG_LEVEL: 'loud',
+      SHUTDOWN_GRACE_MS: '1e9',
+    };
+    const problems = problemsOf(bad);
+    expect(named(problems)).toEqual(Object.keys(bad).sort());
+    const error = new ConfigError(problems);
+    for (const problem of problems) expect(error.message).toContain(`\n  - ${problem}`);
+  });
+
+  it('never repeats a secret value in its problems', () => {
+    const problems = problemsOf({
+      TOKEN_SECRET: 'hunter2-hunter2',
+      SIGNING_KEYS: '{"keys":[{"d":"topsecret"',
+    });
+    expect(named(problems)).toEqual(['SIGNING_KEYS', 'TOKEN_SECRET']);
+    expect(problems.join('\n')).not.toMatch(/hunter2|topsecret/);
+  });
+
+  it.each([
+    ['not JSON', 'nope'],
+    ['no keys', '{"keys":[]}'],
+    ['a public key only', '{"keys":[{"kty":"EC","crv":"P-256","x":"a","y":"b"}]}'],
+    ['an RSA key', '{"keys":[{"kty":"RSA","n":"a","e":"AQAB","d":"c"}]}'],
+  ])('SIGNING_KEYS with %s is refused at start, not at the first token', (_label, value) => {
+    expect(named(problemsOf({ SIGNING_KEYS: value }))).toEqual(['SIGNING_KEYS']);
+  });
+
+  describe('production', () => {
+    it('requires SIGNING_KEYS, TOKEN_SECRET, PUBLIC_URL and PSEUDONYM_KEYS', () => {
+      expect(named(problemsOf({ NODE_ENV: 'production' }))).toEqual([
+        'PSEUDONYM_KEYS',
+        'PUBLIC_URL',
+        'SIGNING_KEYS',
+        'TOKEN_SECRET',
+      ]);
+    });
+
+    it('lists its requirements together with the other bad variables', () => {
+      const problems = problemsOf({
+        NODE_ENV: 'production',
+        PORT: 'http',
+        TOKEN_SECRET: TOKEN_SECRET,
+        PSEUDONYM_KEYS: PSEUDONYM_KEYS,
+      });
+      expect(named(problems)).toEqual(['PORT', 'PUBLIC_URL', 'SIGNING_KEYS']);
+    });
+
+    it('starts with the four set', async () => {
+      const config = parseConfig({
+        NODE_ENV: 'production',
+        SIGNING_KEYS: await signingKeys(),
+        TOKEN_SECRET,
+        PUBLIC_URL: 'https://api.operator.example',
+        PSEUDONYM_KEYS,
+      });
+      expect(config).toMatchObject({ env: 'production', tokenSecret: TOKEN_SECRET, redisUrl: undefined });
+    });
+  });
+});
