@@ -93,23 +93,22 @@ export const DEFAULT_PURPOSES: PurposeRegistryData = {
     apis: {
       'sim-swap': { scopes: SIM_SWAP },
       'kyc-match': { scopes: ['kyc-match:match'], policy: { fields: [...KYC_FIELDS] } },
-      'number-verification': {
-        scopes: ['number-verification:verify', 'number-verification:device-phone-number:read'],
-        policy: { hashedOnly: false },
-      },
+      // Confirming a number the application already holds needs no number in clear.
+      'number-verification': { scopes: ['number-verification:verify'], policy: { hashedOnly: true } },
     },
   },
   'dpv:IdentityVerification': {
     title: 'Identity verification',
-    description: 'to check that the details you gave them match those your operator holds for your line',
-    legalBasis: { default: 'consent' },
+    description:
+      'to check your identity for a service you are signing up for, against the details of your line',
+    legalBasis: { default: 'contract' },
     consentDays: 365,
     apis: {
-      'kyc-match': {
-        scopes: ['kyc-match:match'],
-        policy: { fields: KYC_FIELDS.filter((f) => f !== 'gender' && f !== 'nationality') },
+      'kyc-match': { scopes: ['kyc-match:match'], policy: { fields: [...KYC_FIELDS] } },
+      'number-verification': {
+        scopes: ['number-verification:verify', 'number-verification:device-phone-number:read'],
+        policy: { hashedOnly: false },
       },
-      'number-verification': { scopes: ['number-verification:verify'], policy: { hashedOnly: true } },
     },
   },
   'dpv:CreditChecking': {

@@ -41,8 +41,11 @@ describe('policyFor (the contract KYC Match, Number Verification and SIM Swap re
       'postalCode',
       'birthdate',
     ]);
-    expect(policyFor(registry, 'dpv:IdentityVerification', 'number-verification')).toEqual({
+    expect(policyFor(registry, 'dpv:FraudPreventionAndDetection', 'number-verification')).toEqual({
       hashedOnly: true,
+    });
+    expect(policyFor(registry, 'dpv:IdentityVerification', 'number-verification')).toEqual({
+      hashedOnly: false,
     });
   });
 
