@@ -82,18 +82,22 @@ async function main(): Promise<void> {
   const { captureUrl } = await deps.consent.requestConsent({ ...query, source: 'ciba', ttlSeconds: 600 });
 
   const profile = mkdtempSync(join(tmpdir(), 'consent-check-'));
-  const browser = spawn('chromium', [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    `--user-data-dir=${profile}`,
-    '--remote-debugging-port=0',
-    'about:blank',
-  ]);
+  const browser = spawn(
+    'chromium',
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      `--user-data-dir=${profile}`,
+      '--remote-debugging-port=0',
+      'about:blank',
+    ],
+    { detached: true },
+  );
   let failures = 0;
   try {
     let active = '';
@@ -152,10 +156,12 @@ async function main(): Promise<void> {
     if (!decision.allowed || problems.length > 0) failures++;
   } finally {
     const exited = new Promise((resolve) => browser.once('exit', resolve));
-    browser.kill();
+    // Chromium's helper processes share its process group (detached above): end them all.
+    if (browser.pid !== undefined) process.kill(-browser.pid, 'SIGTERM');
     await exited;
+    await sleep(500);
     server.close();
-    rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
   process.exit(failures === 0 ? 0 : 1);
 }
