@@ -12,6 +12,11 @@ export type ApiModule = {
   basePath: string;
   /** Every scope the API's operations accept. */
   scopes: readonly string[];
+  /**
+   * False for an API whose calls do not pass the legal-basis step (DESIGN §2 step 7), such as
+   * Consent Info: its store reads are then not prefetched with the rate-limit hit. Default true.
+   */
+  legalBasis?: boolean;
   /** Routes relative to basePath, documented through createRoute. */
   router: () => OpenAPIHono<Env>;
 };

@@ -1,12 +1,18 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { API_MODULES } from '../apis/index.js';
 import type { ApiModule } from './api-module.js';
+import { requireOperator } from './admin/operator-auth.js';
 import { authServer, authServerDocument, requireToken } from './auth/index.js';
+import { internalConsentRoutes } from './consent/internal-routes.js';
+import { prefetchLegalBasis } from './consent/prefetch.js';
+import { consentPages } from './consent/page-routes.js';
+import { sandboxConsentRoutes } from './consent/sandbox-routes.js';
+import { selfServiceRoutes } from './consent/self-service.js';
 import type { Deps } from './deps.js';
 import { ApiError } from './errors.js';
 import { correlator } from './http/correlator.js';
 import type { Env } from './http/env.js';
-import { jsonBody } from './http/json-body.js';
+import { jsonBody, readBodyOnce } from './http/json-body.js';
 import { isRouted, methodNotAllowed } from './http/not-found.js';
 import { onError } from './http/on-error.js';
 import { securityHeaders } from './http/security-headers.js';
@@ -42,6 +48,21 @@ export function createApp(deps: Deps, modules: readonly ApiModule[] = API_MODULE
 
   const routes: { method: string; path: string }[] = [];
   const body = jsonBody(deps.config.maxBodyBytes);
+  const mount = (router: Hono<Env>) => {
+    app.route('/', router);
+    for (const r of router.routes) if (r.method !== 'ALL') routes.push({ method: r.method, path: r.path });
+  };
+
+  // Consent capture (DESIGN §3): the subscriber's page, self-service, the operator's channel.
+  mount(consentPages());
+  app.use('/consents', requireToken, rateLimit);
+  app.use('/consents/*', requireToken, rateLimit);
+  mount(selfServiceRoutes());
+  if (deps.config.operatorApiKeyHashes.length > 0) {
+    app.use('/internal/*', requireOperator, body);
+    mount(internalConsentRoutes());
+  }
+  if (deps.config.networkBackend === 'sandbox') mount(sandboxConsentRoutes());
   for (const module of modules) {
     const router = module.router();
     app.get(`/openapi/${module.name}.json`, (c) =>
@@ -49,10 +70,21 @@ export function createApp(deps: Deps, modules: readonly ApiModule[] = API_MODULE
     );
     // DESIGN §2: token (401) → rate limit (429) → body (400/413/415) → the route's own checks.
     // The body is read only for a routed POST/PUT/PATCH: a wrong method or path stays a 405/404.
-    app.use(`${module.basePath}/*`, requireToken, rateLimit, async (c, next) =>
-      ['POST', 'PUT', 'PATCH'].includes(c.req.method) && isRouted(routes, c.req.method, c.req.path)
-        ? body(c, next)
-        : next(),
+    const hasBody = (c: Context<Env>) =>
+      ['POST', 'PUT', 'PATCH'].includes(c.req.method) && isRouted(routes, c.req.method, c.req.path);
+    // Step 7's store reads start here and travel with step 3's (consent/prefetch.ts).
+    const prefetch =
+      module.legalBasis === false
+        ? []
+        : [
+            prefetchLegalBasis((c) =>
+              hasBody(c) && Number(c.req.header('content-length') ?? '0') <= deps.config.maxBodyBytes
+                ? readBodyOnce(c, deps.config.maxBodyBytes)
+                : undefined,
+            ),
+          ];
+    app.use(`${module.basePath}/*`, requireToken, ...prefetch, rateLimit, async (c, next) =>
+      hasBody(c) ? body(c, next) : next(),
     );
     app.route(module.basePath, router);
     for (const r of router.routes) routes.push({ method: r.method, path: `${module.basePath}${r.path}` });

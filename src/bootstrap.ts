@@ -3,12 +3,17 @@ import { RETENTION_MARGIN_S, SigningKeys, secretFrom } from './auth/keys.js';
 import { TokenService } from './auth/tokens.js';
 import { systemClock, type Clock } from './clock.js';
 import { ConfigError, type Config } from './config.js';
-import { OnboardingConsentService } from './consent/service.js';
+import { ConsentLinks } from './consent/links.js';
+import { SandboxOutbox, type ConsentNotifier } from './consent/notifier.js';
+import { DEFAULT_PURPOSES, PurposeRegistry } from './consent/purposes.js';
+import { deriveKey } from './consent/secrets.js';
+import { StoreConsentService } from './consent/service.js';
 import type { Deps } from './deps.js';
 import { createLogger, type Logger } from './log.js';
 import type { NetworkBackend } from './network/port.js';
 import { HttpNetwork } from './network/http.js';
 import { SandboxNetwork } from './network/sandbox.js';
+import { Pseudonymizer } from './privacy/pseudonym.js';
 import { DEFAULT_PLANS } from './ratelimit/plans.js';
 import { sandboxApplications, SANDBOX_SUBSCRIBERS } from './sandbox-seed.js';
 import type { Store } from './store/port.js';
@@ -22,6 +27,8 @@ export type BuildOptions = {
   tokenSecret?: Uint8Array<ArrayBuffer>;
   /** A synchronous hex SHA-256 for the token cache, from a runtime that has one (Node). */
   tokenDigest?: (token: string) => string;
+  /** The operator's channel for consent links; default: the sandbox outbox (logs the link). */
+  consentNotifier?: ConsentNotifier;
 };
 
 /** Builds the request dependencies from configuration; runtime-neutral (Node and workerd). */
@@ -36,9 +43,10 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
           throw new ConfigError([e.message]);
         })
       : await SigningKeys.generate({ ...keyOptions, rotationHours: config.signingKeyRotationHours }));
+  const secret = options.tokenSecret ?? secretFrom(config.tokenSecret);
   const tokens = new TokenService({
     keys,
-    secret: options.tokenSecret ?? secretFrom(config.tokenSecret),
+    secret,
     issuer: config.publicUrl,
     audience: config.publicUrl,
     clock,
@@ -47,6 +55,23 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
     digest: options.tokenDigest,
   });
   const applications = new ApplicationRegistry(options.store, clock);
+  const purposes = new PurposeRegistry(config.purposeRegistry ?? DEFAULT_PURPOSES, config.market);
+  const pseudonyms = config.pseudonymKeys
+    ? await Pseudonymizer.fromKeys(config.pseudonymKeys)
+    : await Pseudonymizer.ephemeral();
+  const consentLinks = await ConsentLinks.create(await deriveKey(secret, 'consent-link'), config.publicUrl);
+  const consentNotifier = options.consentNotifier ?? new SandboxOutbox(logger, clock);
+  const consent = new StoreConsentService({
+    store: options.store,
+    applications,
+    purposes,
+    pseudonyms,
+    links: consentLinks,
+    notifier: consentNotifier,
+    clock,
+    logger,
+    sealKey: await deriveKey(secret, 'consent-seal'),
+  });
   return {
     config,
     clock,
@@ -56,7 +81,12 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
     keys,
     tokens,
     applications,
-    consent: new OnboardingConsentService(options.store, applications, clock, config.publicUrl),
+    consent,
+    consentManager: consent,
+    consentLinks,
+    consentNotifier,
+    purposes,
+    pseudonyms,
     // A copy: an operator (or a test) adding a plan changes this platform, not the defaults.
     plans: { ...DEFAULT_PLANS },
   };

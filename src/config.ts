@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { parsePurposeRegistry, type PurposeRegistryData } from './consent/purposes.js';
+import { parsePseudonymKeys, type PseudonymKey } from './privacy/pseudonym.js';
 
 /**
  * The only reader of the environment. Parsed once at start; every bad variable is listed in one
@@ -66,6 +68,26 @@ const schema = z.object({
   SIM_SWAP_MONITORED_DAYS: optionalString
     .transform((v) => (v === undefined ? undefined : Number(v)))
     .pipe(z.number().int().min(1).max(36500).optional()),
+  MARKET: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code')
+      .optional(),
+  ),
+  PURPOSE_REGISTRY: optionalString,
+  PSEUDONYM_KEYS: optionalString,
+  OPERATOR_API_KEYS: optionalString.pipe(
+    z
+      .string()
+      .regex(
+        /^sha256:[0-9a-f]{64}(,sha256:[0-9a-f]{64})*$/,
+        'must be sha256:<64 hex> entries, comma-separated',
+      )
+      .optional(),
+  ),
+  OPERATOR_NAME: z.string().min(1).max(60).default('your mobile operator'),
+  CONSENT_REQUEST_TTL_SECONDS: intFrom(600, 30, 86400),
+  CONSENT_CAPTURES_PER_DAY: intFrom(3, 1, 100),
   KYC_ID_DOCUMENT_REQUIRED: flag(false),
   KYC_MATCH_SCORES: flag(true),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -101,6 +123,15 @@ export type Config = {
   simSwap: { maxAgeCapHours: number; monitoredDays: number | undefined };
   /** KYC Match operator settings (docs/kyc-match.md). */
   kycMatch: { idDocumentRequired: boolean; scores: boolean };
+  /** ISO 3166-1 alpha-2 market whose legal bases apply; undefined: each purpose's default. */
+  market: string | undefined;
+  /** The purpose registry (PURPOSE_REGISTRY); undefined: the sandbox registry in code. */
+  purposeRegistry: PurposeRegistryData | undefined;
+  /** Pseudonymisation key ring, the active key first; undefined: an ephemeral key (development). */
+  pseudonymKeys: PseudonymKey[] | undefined;
+  /** SHA-256 (hex) of each operator API key; empty: the internal API is not served. */
+  operatorApiKeyHashes: string[];
+  consent: { requestTtlSeconds: number; capturesPerDay: number; operatorName: string };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   shutdownGraceMs: number;
 };
@@ -148,7 +179,31 @@ function productionProblems(env: Record<string, string | undefined>): string[] {
   if (blank(env.PUBLIC_URL)) {
     problems.push('PUBLIC_URL: required in production (the issuer and token audience)');
   }
+  if (blank(env.PSEUDONYM_KEYS)) {
+    problems.push('PSEUDONYM_KEYS: required in production (kid:base64url-secret, at least 32 bytes)');
+  }
   return problems;
+}
+
+/** The purpose registry and the pseudonym key ring: JSON and key material, checked at start. */
+function consentSettings(env: Record<string, string | undefined>) {
+  const problems: string[] = [];
+  let purposeRegistry: PurposeRegistryData | undefined;
+  let pseudonymKeys: PseudonymKey[] | undefined;
+  try {
+    purposeRegistry = blank(env.PURPOSE_REGISTRY)
+      ? undefined
+      : parsePurposeRegistry(env.PURPOSE_REGISTRY as string);
+  } catch (error) {
+    problems.push(`PURPOSE_REGISTRY: ${(error as Error).message}`);
+  }
+  try {
+    pseudonymKeys = blank(env.PSEUDONYM_KEYS) ? undefined : parsePseudonymKeys(env.PSEUDONYM_KEYS as string);
+    if (pseudonymKeys?.length === 0) problems.push('PSEUDONYM_KEYS: no key');
+  } catch (error) {
+    problems.push(`PSEUDONYM_KEYS: ${(error as Error).message}`);
+  }
+  return { problems, purposeRegistry, pseudonymKeys };
 }
 
 /** The operator BSS adapter needs its URL and credential; never in clear in production. */
@@ -166,6 +221,7 @@ function backendProblems(env: Record<string, string | undefined>): string[] {
 
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const parsed = schema.safeParse(env);
+  const consent = consentSettings(env);
   // Every problem at once, the production requirements included, so an operator fixes them all.
   const problems = [
     ...(parsed.success
@@ -173,6 +229,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)),
     ...productionProblems(env),
     ...backendProblems(env),
+    ...consent.problems,
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
@@ -205,6 +262,16 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     maxBodyBytes: e.MAX_BODY_BYTES,
     simSwap: { maxAgeCapHours: e.SIM_SWAP_MAX_AGE_CAP_HOURS, monitoredDays: e.SIM_SWAP_MONITORED_DAYS },
     kycMatch: { idDocumentRequired: e.KYC_ID_DOCUMENT_REQUIRED, scores: e.KYC_MATCH_SCORES },
+    market: e.MARKET,
+    purposeRegistry: consent.purposeRegistry,
+    pseudonymKeys: consent.pseudonymKeys,
+    operatorApiKeyHashes:
+      e.OPERATOR_API_KEYS === undefined ? [] : e.OPERATOR_API_KEYS.split(',').map((h) => h.slice(7)),
+    consent: {
+      requestTtlSeconds: e.CONSENT_REQUEST_TTL_SECONDS,
+      capturesPerDay: e.CONSENT_CAPTURES_PER_DAY,
+      operatorName: e.OPERATOR_NAME,
+    },
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };

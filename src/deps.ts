@@ -3,9 +3,13 @@ import type { SigningKeys } from './auth/keys.js';
 import type { TokenService } from './auth/tokens.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
-import type { ConsentService } from './consent/port.js';
+import type { ConsentLinks } from './consent/links.js';
+import type { ConsentNotifier } from './consent/notifier.js';
+import type { ConsentManager, ConsentService } from './consent/port.js';
+import type { PurposeRegistry } from './consent/purposes.js';
 import type { Logger } from './log.js';
 import type { NetworkBackend } from './network/port.js';
+import type { Pseudonymizer } from './privacy/pseudonym.js';
 import type { Plan } from './ratelimit/plans.js';
 import type { Store } from './store/port.js';
 
@@ -19,6 +23,15 @@ export type Deps = {
   keys: SigningKeys;
   tokens: TokenService;
   applications: ApplicationRegistry;
+  /** The legal-basis check (token issuance, every resource call) and capture requests. */
   consent: ConsentService;
+  /** The same service with decisions, imports, withdrawals and listings (consent routes). */
+  consentManager: ConsentManager;
+  consentLinks: ConsentLinks;
+  /** The operator's channel that delivers consent links to subscribers. */
+  consentNotifier: ConsentNotifier;
+  purposes: PurposeRegistry;
+  /** Keyed pseudonyms of subscriber numbers, for logs, audit records and store keys. */
+  pseudonyms: Pseudonymizer;
   plans: Record<string, Plan>;
 };

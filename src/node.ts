@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { serve } from '@hono/node-server';
+import { readFileSync } from 'node:fs';
 import { createApp } from './app.js';
 import { buildDeps, seedSandbox } from './bootstrap.js';
 import { ConfigError, parseConfig } from './config.js';
@@ -13,7 +14,7 @@ import { SANDBOX_APPLICATIONS } from './sandbox-seed.js';
 async function main(): Promise<void> {
   let config;
   try {
-    config = parseConfig(process.env);
+    config = parseConfig(withFiles(process.env));
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -38,6 +39,10 @@ async function main(): Promise<void> {
     );
   }
   if (!config.tokenSecret) log.warn('EPHEMERAL TOKEN_SECRET: set TOKEN_SECRET in production.');
+  if (!config.pseudonymKeys) {
+    log.warn('EPHEMERAL PSEUDONYM KEY: consent records become unreachable at restart. Set PSEUDONYM_KEYS.');
+  }
+  if (!config.purposeRegistry) log.warn('Using the sandbox purpose registry: set PURPOSE_REGISTRY(_FILE).');
   if (config.networkBackend === 'sandbox') await seedSandbox(deps);
 
   const app = createApp(deps);
@@ -68,6 +73,17 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** PURPOSE_REGISTRY_FILE: the registry as a JSON file; config.ts then reads it as PURPOSE_REGISTRY. */
+function withFiles(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  const file = env.PURPOSE_REGISTRY_FILE;
+  if (file === undefined || file === '' || env.PURPOSE_REGISTRY) return env;
+  try {
+    return { ...env, PURPOSE_REGISTRY: readFileSync(file, 'utf8') };
+  } catch (error) {
+    throw new ConfigError([`PURPOSE_REGISTRY_FILE: cannot read ${file} (${(error as Error).message})`]);
+  }
 }
 
 /** The token cache key, computed in process: WebCrypto's digest would take a thread-pool round trip. */

@@ -45,3 +45,62 @@ export interface ConsentService {
   ): Promise<{ request: ConsentRequest; captureUrl: string }>;
   getRequest(id: string): Promise<ConsentRequest | null>;
 }
+
+/** The stored state of one (subscriber, application, purpose) relationship. */
+export type ConsentStatus = 'granted' | 'revoked' | 'expired' | 'opted_out';
+
+/** A consent or an opt-out, as the platform shows it: never the subscriber's number. */
+export type ConsentView = {
+  id: string;
+  /** The application, or `*` for an opt-out from the purpose for every application. */
+  clientId: string;
+  purpose: string;
+  scopes: readonly string[];
+  status: ConsentStatus;
+  source: ConsentSource;
+  createdAt: number;
+  updatedAt: number;
+  /** When a granted consent lapses; null: no expiry (opt-outs). */
+  expiresAt: number | null;
+};
+
+/** Who withdrew: the subscriber (self-service, consent page) or the operator (its own channel). */
+export type Actor = 'subscriber' | 'operator';
+
+/** The validity of processing for Consent Info (CAMARA ConsentInfo `statusReason`). */
+export type ProcessingStatus =
+  | { valid: true; basis: LegalBasis; expiresAt: number | null }
+  | {
+      valid: false;
+      reason: 'PENDING' | 'REQUESTED' | 'REVOKED' | 'EXPIRED' | 'OBJECTED';
+      basis: LegalBasis;
+      expiresAt: number | null;
+      /** The pending capture request of this application and purpose, if any. */
+      pendingRequestId: string | null;
+    };
+
+export type Decision = 'grant' | 'deny';
+
+/**
+ * Everything beyond the legal-basis check: decisions on capture requests, imports, withdrawals,
+ * opt-outs and listings. Every refusal is a ConsentError with a stable code; nothing is stored
+ * when a request is refused.
+ */
+export interface ConsentManager extends ConsentService {
+  /** The subscriber's answer through the link the channel delivered (the link was verified). */
+  decideByLink(id: string, decision: Decision): Promise<ConsentRequest>;
+  /** The operator's channel relays the answer of `subscriber` (who must be the request's). */
+  decideByOperator(id: string, subscriber: string, decision: Decision): Promise<ConsentRequest>;
+  /** A consent the operator captured elsewhere (source `operator`). */
+  importConsent(query: AccessQuery & { expiresAt?: number | undefined }): Promise<ConsentView>;
+  /** Withdraws consent (consent basis) or records an objection (legitimate interest). */
+  withdraw(query: Omit<AccessQuery, 'scopes'>, by: Actor): Promise<ConsentView>;
+  /** An objection to the purpose for one application, or for every application (`clientId` `*`). */
+  optOut(query: Omit<AccessQuery, 'scopes'>, by: Actor): Promise<ConsentView>;
+  /** Lifts an objection recorded by optOut or withdraw. */
+  removeOptOut(query: Omit<AccessQuery, 'scopes'>): Promise<boolean>;
+  /** The subscriber's consents and opt-outs with one application, one per purpose. */
+  list(subscriber: string, clientId: string): Promise<ConsentView[]>;
+  /** Consent Info: the validity of processing now, and why not. */
+  status(query: AccessQuery): Promise<ProcessingStatus>;
+}

@@ -1,4 +1,5 @@
 import type { AccessContext } from '../auth/access-context.js';
+import type { PrefetchedLegalBasis } from '../consent/prefetch.js';
 import type { Deps } from '../deps.js';
 
 /** Hono context variables shared by the platform's middleware and the API modules. */
@@ -7,5 +8,9 @@ export type Env = {
     correlator: string;
     deps: Deps;
     access: AccessContext;
+    /** The request body's bytes, read once (http/json-body.ts readBodyOnce). */
+    rawBody: Promise<Uint8Array> | undefined;
+    /** The legal-basis decision read with the rate-limit hit (consent/prefetch.ts). */
+    legalBasis: PrefetchedLegalBasis | undefined;
   };
 };

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.js';
 import type { Env } from './env.js';
 
@@ -15,9 +15,7 @@ export function jsonBody(maxBytes: number): MiddlewareHandler<Env> {
     const declared = Number(c.req.header('content-length') ?? '0');
     if (declared > maxBytes) throw new ApiError('CONTENT_TOO_LARGE');
     const type = c.req.header('content-type');
-    const incoming = unreadNodeRequest(c.env);
-    const raw =
-      incoming === undefined ? await readLimited(c.req.raw, maxBytes) : await readNode(incoming, maxBytes);
+    const raw = await readBodyOnce(c, maxBytes);
     if (raw.length === 0 && type === undefined) {
       throw new ApiError('INVALID_ARGUMENT', 'A JSON request body is required.');
     }
@@ -38,6 +36,21 @@ export function jsonBody(maxBytes: number): MiddlewareHandler<Env> {
     (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
     await next();
   };
+}
+
+/**
+ * The body's bytes, read at most once per request (413 beyond `maxBytes`): the legal-basis
+ * prefetch (consent/prefetch.ts) may read it before the rate limit, jsonBody validates it after.
+ */
+export function readBodyOnce(c: Context<Env>, maxBytes: number): Promise<Uint8Array> {
+  let raw = c.get('rawBody');
+  if (raw === undefined) {
+    const incoming = unreadNodeRequest(c.env);
+    raw = incoming === undefined ? readLimited(c.req.raw, maxBytes) : readNode(incoming, maxBytes);
+    raw.catch(() => {}); // the reader that needs it awaits it; an early reader may not
+    c.set('rawBody', raw);
+  }
+  return raw;
 }
 
 /**

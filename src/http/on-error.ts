@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { ApiError, OAuthError } from '../errors.js';
 import { StoreUnavailableError } from '../store/port.js';
 import type { Env } from './env.js';
+import { HtmlPageError } from './html-page.js';
 
 /**
  * The one place that writes error bodies. CAMARA APIs get ErrorInfo `{status, code, message}`,
@@ -12,6 +13,10 @@ import type { Env } from './env.js';
 export const onError: ErrorHandler<Env> = (err, c) => {
   const correlator = c.get('correlator') ?? crypto.randomUUID();
   c.header('x-correlator', correlator);
+  if (err instanceof HtmlPageError) {
+    for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
+    return c.html(err.html, err.status);
+  }
   const oauth = err instanceof OAuthError || c.req.path.startsWith('/oauth2/');
   const failure = oauth ? toOAuthError(err) : toApiError(err);
   if (failure.status >= 500) {

@@ -40,7 +40,7 @@ describe('hot-path budget (DESIGN §2): one Redis round trip per resource call',
   });
   afterAll(async () => server.close());
 
-  it('sends the rate-limit hit and the revocation read in a single write', async () => {
+  it('sends the rate-limit hit, the revocation read and the legal-basis reads in a single write', async () => {
     const store = server.store as RedisStore;
     let status = 0;
     const writes = await redisWrites(store, async () => {
@@ -50,16 +50,19 @@ describe('hot-path budget (DESIGN §2): one Redis round trip per resource call',
     expect(writes).toHaveLength(1);
     expect(writes[0]).toMatch(/EVALSHA/i);
     expect(writes[0]).toContain(`revoked:`);
+    // Legitimate interest: the application's record and the every-application opt-out.
+    expect(writes[0]?.match(/consent:/g)).toHaveLength(2);
   });
 
-  it('leaves in two writes without auto-pipelining (the measure tells them apart)', async () => {
+  it('leaves in one write per command without auto-pipelining (the measure tells them apart)', async () => {
     const store = server.store as RedisStore;
     store.client.options.enableAutoPipelining = false;
     try {
       const writes = await redisWrites(store, async () => {
         expect((await check(server, token)).status).toBe(200);
       });
-      expect(writes).toHaveLength(2);
+      // The two consent reads, the revocation read, the rate-limit script.
+      expect(writes).toHaveLength(4);
     } finally {
       store.client.options.enableAutoPipelining = true;
     }

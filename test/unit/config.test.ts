@@ -18,6 +18,7 @@ function problemsOf(env: Record<string, string>): string[] {
 const named = (problems: string[]) => problems.map((p) => p.split(':')[0]).sort();
 
 const TOKEN_SECRET = 'q'.repeat(43);
+const PSEUDONYM_KEYS = `k1:${'p'.repeat(43)}`;
 
 async function signingKeys(): Promise<string> {
   const { privateKey } = await generateKeyPair('ES256', { extractable: true });
@@ -45,6 +46,11 @@ describe('parseConfig', () => {
       maxBodyBytes: 16384,
       simSwap: { maxAgeCapHours: 2400, monitoredDays: undefined },
       kycMatch: { idDocumentRequired: false, scores: true },
+      market: undefined,
+      purposeRegistry: undefined,
+      pseudonymKeys: undefined,
+      operatorApiKeyHashes: [],
+      consent: { requestTtlSeconds: 600, capturesPerDay: 3, operatorName: 'your mobile operator' },
       logLevel: 'info',
       shutdownGraceMs: 10000,
     };
@@ -161,8 +167,9 @@ describe('parseConfig', () => {
   });
 
   describe('production', () => {
-    it('requires SIGNING_KEYS, TOKEN_SECRET and PUBLIC_URL', () => {
+    it('requires SIGNING_KEYS, TOKEN_SECRET, PUBLIC_URL and PSEUDONYM_KEYS', () => {
       expect(named(problemsOf({ NODE_ENV: 'production' }))).toEqual([
+        'PSEUDONYM_KEYS',
         'PUBLIC_URL',
         'SIGNING_KEYS',
         'TOKEN_SECRET',
@@ -170,16 +177,22 @@ describe('parseConfig', () => {
     });
 
     it('lists its requirements together with the other bad variables', () => {
-      const problems = problemsOf({ NODE_ENV: 'production', PORT: 'http', TOKEN_SECRET: TOKEN_SECRET });
+      const problems = problemsOf({
+        NODE_ENV: 'production',
+        PORT: 'http',
+        TOKEN_SECRET: TOKEN_SECRET,
+        PSEUDONYM_KEYS: PSEUDONYM_KEYS,
+      });
       expect(named(problems)).toEqual(['PORT', 'PUBLIC_URL', 'SIGNING_KEYS']);
     });
 
-    it('starts with the three set', async () => {
+    it('starts with the four set', async () => {
       const config = parseConfig({
         NODE_ENV: 'production',
         SIGNING_KEYS: await signingKeys(),
         TOKEN_SECRET,
         PUBLIC_URL: 'https://api.operator.example',
+        PSEUDONYM_KEYS,
       });
       expect(config).toMatchObject({ env: 'production', tokenSecret: TOKEN_SECRET, redisUrl: undefined });
     });
