@@ -1,6 +1,8 @@
 import type { ApiModule } from '../../src/api-module.js';
 import type { AccessContext } from '../../src/auth/access-context.js';
+import { requireLegalBasis } from '../../src/consent/enforce.js';
 import type { Deps } from '../../src/deps.js';
+import { policyFor } from '../../src/privacy/policies.js';
 import { findEligibleSubscriber, requireScope, resolvePhoneNumber } from '../common/identifier.js';
 import { createApiRouter } from '../common/router.js';
 import { matchRoute, MatchResult, MatchScoreResult, SCOPES } from './routes.js';
@@ -8,13 +10,11 @@ import { checkParamCombination, matchKyc, type KycMatchPolicy } from './service.
 
 const NAME = 'kyc-match';
 
-/**
- * The operator's KYC Match settings for this call; purpose-based data minimisation plugs in
- * `verifiableFields` from the token's purpose.
- */
-const policyOf = (deps: Deps, _access: AccessContext): KycMatchPolicy => ({
+/** The operator's KYC Match settings, narrowed to the fields the token's purpose may verify. */
+const policyOf = (deps: Deps, access: AccessContext): KycMatchPolicy => ({
   idDocumentRequired: deps.config.kycMatch.idDocumentRequired,
   scores: deps.config.kycMatch.scores,
+  verifiableFields: new Set(policyFor(deps.purposes, access.purpose, NAME).fields),
 });
 
 export const kycMatch: ApiModule = {
@@ -31,13 +31,15 @@ export const kycMatch: ApiModule = {
 
     // DESIGN §2 / SPEC-DIGEST §8.3: body (400, before this handler) → scope (403) → identifier
     // (422 MISSING_IDENTIFIER / 403 INVALID_TOKEN_CONTEXT) → parameter combination (400) →
-    // subscriber (404) → eligibility (422) → idDocument validation (403) → match.
+    // legal basis (403) → subscriber (404) → eligibility (422) → purpose's fields (403) →
+    // idDocument validation (403) → match.
     router.openapi(matchRoute, async (c) => {
       const { deps, access } = { deps: c.get('deps'), access: c.get('access') };
       const body = c.req.valid('json');
       requireScope(access, SCOPES.match);
       const phoneNumber = resolvePhoneNumber(access, body.phoneNumber, 'confirm');
       checkParamCombination(body);
+      await requireLegalBasis(deps, access, phoneNumber, c.get('legalBasis'));
       const subscriber = await findEligibleSubscriber(deps.network, phoneNumber, NAME, { kyc: true });
       return c.json(matchKyc(body, subscriber.kyc, policyOf(deps, access)), 200);
     });

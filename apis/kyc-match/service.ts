@@ -1,4 +1,5 @@
 import { ApiError } from '../../src/errors.js';
+import { assertKycFieldsAllowed } from '../../src/privacy/policies.js';
 import type { KycRecord } from '../../src/network/port.js';
 import { KYC_ERRORS } from './errors.js';
 import { jaroWinkler } from './jaro-winkler.js';
@@ -56,8 +57,8 @@ export type KycMatchPolicy = {
   /** Return scores for false matches (optional in CAMARA; omitted when off). */
   scores: boolean;
   /**
-   * Purpose-based data minimisation: the fields this purpose may verify; any other field answers
-   * `not_available`. Undefined: every field.
+   * Purpose-based data minimisation: the fields this purpose may verify; a request with any other
+   * field is refused with 403 PERMISSION_DENIED naming nothing. Undefined: every field.
    */
   verifiableFields?: ReadonlySet<KycField> | undefined;
 };
@@ -97,9 +98,6 @@ function compare(
   stored: string | undefined,
   policy: KycMatchPolicy,
 ): { match: MatchResult; score?: number } {
-  if (policy.verifiableFields !== undefined && !policy.verifiableFields.has(field)) {
-    return { match: 'not_available' };
-  }
   if (stored === undefined || stored.trim() === '') return { match: 'not_available' };
   const { comparison, scored } = KYC_FIELDS[field];
   const a = normalise(given, comparison);
@@ -117,6 +115,10 @@ export function matchKyc(
   record: KycRecord | undefined,
   policy: KycMatchPolicy,
 ): KycMatchResponse {
+  if (policy.verifiableFields !== undefined) {
+    // DESIGN §2 step 9: a field outside the purpose's policy is refused, not answered.
+    assertKycFieldsAllowed({ fields: [...policy.verifiableFields] }, request);
+  }
   checkIdDocument(request, record ?? {}, policy);
   const response: Record<string, string | number> = {};
   for (const field of requestedFields(request)) {

@@ -1,23 +1,28 @@
 import type { ApiModule } from '../../src/api-module.js';
 import type { AccessContext } from '../../src/auth/access-context.js';
+import { requireLegalBasis } from '../../src/consent/enforce.js';
+import type { Deps } from '../../src/deps.js';
+import { policyFor } from '../../src/privacy/policies.js';
 import { requireScope } from '../common/identifier.js';
 import { createApiRouter } from '../common/router.js';
 import { SCOPES, shareRoute, verifyRoute } from './routes.js';
 import {
   authenticatedDeviceNumber,
-  DEFAULT_POLICY,
   shareDevicePhoneNumber,
   verifyPhoneNumber,
   type NumberVerificationPolicy,
 } from './service.js';
 import { consumeToken } from './single-use.js';
 
-/** The policy of the token's purpose; purpose-based data minimisation plugs in here (hashed only). */
-const policyOf = (_access: AccessContext): NumberVerificationPolicy => DEFAULT_POLICY;
+/** The data policy of the token's purpose (hashed-only mode). */
+const policyOf = (deps: Deps, access: AccessContext): NumberVerificationPolicy => ({
+  hashedOnly: policyFor(deps.purposes, access.purpose, 'number-verification').hashedOnly,
+});
 
 /**
  * Order (DESIGN §2): body (400, before the handler) → scope (403 PERMISSION_DENIED) → 3-legged
- * mobile-network authentication (403) → answer → token consumed (401 when already used).
+ * mobile-network authentication (403) → legal basis (403) → purpose's policy (403 in hashed-only
+ * mode) → answer → token consumed (401 when already used).
  */
 export const numberVerification: ApiModule = {
   name: 'number-verification',
@@ -33,7 +38,8 @@ export const numberVerification: ApiModule = {
       const body = c.req.valid('json');
       requireScope(access, SCOPES.verify);
       const deviceNumber = authenticatedDeviceNumber(access);
-      const verified = await verifyPhoneNumber(deviceNumber, body, policyOf(access));
+      await requireLegalBasis(deps, access, deviceNumber, c.get('legalBasis'));
+      const verified = await verifyPhoneNumber(deviceNumber, body, policyOf(deps, access));
       await consumeToken(deps.store, access, deps.clock.now());
       return c.json({ devicePhoneNumberVerified: verified }, 200);
     });
@@ -41,7 +47,9 @@ export const numberVerification: ApiModule = {
     router.openapi(shareRoute, async (c) => {
       const { deps, access } = { deps: c.get('deps'), access: c.get('access') };
       requireScope(access, SCOPES.share);
-      const devicePhoneNumber = shareDevicePhoneNumber(authenticatedDeviceNumber(access), policyOf(access));
+      const deviceNumber = authenticatedDeviceNumber(access);
+      await requireLegalBasis(deps, access, deviceNumber, c.get('legalBasis'));
+      const devicePhoneNumber = shareDevicePhoneNumber(deviceNumber, policyOf(deps, access));
       await consumeToken(deps.store, access, deps.clock.now());
       return c.json({ devicePhoneNumber }, 200);
     });

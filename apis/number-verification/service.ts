@@ -47,9 +47,8 @@ export async function verifyPhoneNumber(
     // The hash covers the E.164 number with its leading '+'; hex compared case-insensitively.
     return input.hashedPhoneNumber.toLowerCase() === (await sha256Hex(deviceNumber));
   }
-  if (policy.hashedOnly) {
-    throw new ApiError('INVALID_ARGUMENT', 'Only hashedPhoneNumber is accepted for this purpose.');
-  }
+  // Hashed-only purpose: the number never travels in clear (403 like any purpose refusal).
+  if (policy.hashedOnly) throw new ApiError('PERMISSION_DENIED');
   return input.phoneNumber === deviceNumber;
 }
 

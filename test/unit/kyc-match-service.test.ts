@@ -92,12 +92,12 @@ describe('KYC Match service', () => {
     });
   });
 
-  it('verifiableFields (purpose-based minimisation): other fields are not_available', () => {
+  it('verifiableFields (purpose-based minimisation): a field outside them is 403 PERMISSION_DENIED', () => {
     const policy = { ...POLICY, verifiableFields: new Set(['birthdate'] as const) };
-    expect(matchKyc({ givenName: 'Federica', birthdate: '1978-08-22' }, RECORD, policy)).toEqual({
-      givenNameMatch: 'not_available',
-      birthdateMatch: 'true',
-    });
+    expect(matchKyc({ birthdate: '1978-08-22' }, RECORD, policy)).toEqual({ birthdateMatch: 'true' });
+    expect(codeOf(() => matchKyc({ givenName: 'Federica', birthdate: '1978-08-22' }, RECORD, policy))).toBe(
+      '403 PERMISSION_DENIED',
+    );
   });
 
   it('param combination: at least one field besides phoneNumber', () => {

@@ -59,7 +59,7 @@ describe('Number Verification service', () => {
     const hash = createHash('sha256').update(DEVICE).digest('hex');
     expect(await verifyPhoneNumber(DEVICE, { hashedPhoneNumber: hash }, policy)).toBe(true);
     expect(await codeOf(() => verifyPhoneNumber(DEVICE, { phoneNumber: DEVICE }, policy))).toBe(
-      '400 INVALID_ARGUMENT',
+      '403 PERMISSION_DENIED',
     );
     expect(await codeOf(() => shareDevicePhoneNumber(DEVICE, policy))).toBe('403 PERMISSION_DENIED');
     expect(shareDevicePhoneNumber(DEVICE, { hashedOnly: false })).toBe(DEVICE);
