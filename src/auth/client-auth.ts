@@ -40,6 +40,7 @@ export async function authenticateClient(
   authorization: string | undefined,
   form: Map<string, string>,
   audiences: readonly string[],
+  options: { allowSuspended?: boolean } = {},
 ): Promise<Application> {
   const presented = present(authorization, form);
   const fail = (reason: string) => {
@@ -47,7 +48,9 @@ export async function authenticateClient(
     return invalidClient();
   };
   const app = await deps.applications.get(presented.clientId);
-  const allowed = app !== null && app.status === 'active' && app.authMethods.includes(presented.method);
+  // A refresh by a suspended application is refused with invalid_grant by the grant itself (ICM §7.5).
+  const usable = app !== null && (app.status === 'active' || options.allowSuspended === true);
+  const allowed = usable && app.authMethods.includes(presented.method);
   if (presented.method === 'private_key_jwt') {
     if (!allowed) throw fail('unknown, inactive or method not allowed');
     await verifyAssertion(deps, app, presented.assertion as string, audiences).catch((e: unknown) => {
@@ -128,6 +131,8 @@ async function verifyAssertion(
     audience: [...audiences],
     algorithms: ASSERTION_ALGS,
     currentDate: new Date(now * 1000),
+    // Clients set nbf = iat = their now (openid-client does); a clock a second ahead must not fail.
+    clockTolerance: 5,
     requiredClaims: ['exp', 'jti'],
   });
   const exp = payload.exp as number;

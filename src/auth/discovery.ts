@@ -33,6 +33,7 @@ export const ENDPOINT_METADATA: Record<string, (url: string) => Metadata> = {
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     code_challenge_methods_supported: ['S256'],
+    authorization_response_iss_parameter_supported: true, // RFC 9207
   }),
   // ICM: CIBA in poll mode only.
   'POST /oauth2/bc-authorize': (url) => ({
@@ -49,10 +50,11 @@ export const NOT_ADVERTISED = new Set([
   'GET /.well-known/openid-configuration',
   'GET /.well-known/oauth-authorization-server',
   'POST /oauth2/authorize', // the same endpoint as GET (OIDC Core §3.1.2.1)
+  'GET /oauth2/authorize/continue', // where the consent page sends the browser back
 ]);
 
 /** Claims of the ID tokens issued by the user flows (OIDC Core §2; `sub` is pairwise). */
-const ID_TOKEN_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'amr'];
+const ID_TOKEN_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'amr', 'at_hash'];
 
 /**
  * RFC 8414 / OIDC Discovery metadata: exactly what this server supports, nothing more.
