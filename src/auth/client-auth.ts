@@ -8,8 +8,12 @@ import { StoreUnavailableError } from '../store/port.js';
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** ICM: the assertion lifetime is at most 300 s. */
 export const MAX_ASSERTION_LIFETIME_S = 300;
-/** Tolerated clock skew for an assertion's `iat` (ICM: reject an `iat` in the future). */
-const IAT_SKEW_S = 5;
+/**
+ * How far ahead of this server's clock a client's `iat` and `nbf` may be. Clients stamp
+ * iat = nbf = their own now (openid-client does), so a client clock a second fast must not fail.
+ * Never applied to `exp`: an expired JWT is refused to the second (RFC 7519 §4.1.4).
+ */
+export const CLOCK_SKEW_S = 5;
 export const ASSERTION_ALGS = ['ES256', 'ES384', 'PS256', 'RS256', 'EdDSA'];
 /** The client authentication methods this server implements (each client is allowed a subset). */
 export const CLIENT_AUTH_METHODS = [
@@ -117,6 +121,27 @@ function decodeBasic(value: string): { clientId: string; secret: string } | null
   }
 }
 
+/**
+ * The time rules of every JWT a client signs (client assertions, JWT-bearer grant assertions,
+ * request objects), after the signature and `nbf` (± CLOCK_SKEW_S) were checked. `now` in seconds.
+ * - exp: strictly after now, no tolerance (RFC 7519 §4.1.4: "MUST NOT be accepted" on or after it);
+ * - ICM: exp ≤ now + 300 s, and exp − iat ≤ 300 s;
+ * - iat: not in the future, beyond CLOCK_SKEW_S (ICM: reject an iat in the future).
+ * Returns what is wrong, or undefined.
+ */
+export function checkAssertionTimes(
+  payload: { exp?: number | undefined; iat?: number | undefined },
+  now: number,
+): string | undefined {
+  const { exp, iat } = payload;
+  if (typeof exp !== 'number') return 'no exp';
+  if (exp <= now) return 'expired';
+  if (exp > now + MAX_ASSERTION_LIFETIME_S) return 'expires too late';
+  if (iat !== undefined && exp - iat > MAX_ASSERTION_LIFETIME_S) return 'lifetime too long';
+  if (iat !== undefined && iat > now + CLOCK_SKEW_S) return 'issued in the future';
+  return undefined;
+}
+
 async function verifyAssertion(
   deps: Deps,
   app: Application,
@@ -131,17 +156,13 @@ async function verifyAssertion(
     audience: [...audiences],
     algorithms: ASSERTION_ALGS,
     currentDate: new Date(now * 1000),
-    // Clients set nbf = iat = their now (openid-client does); a clock a second ahead must not fail.
-    clockTolerance: 5,
+    // jose applies its tolerance to nbf and exp alike; checkAssertionTimes re-checks exp strictly.
+    clockTolerance: CLOCK_SKEW_S,
     requiredClaims: ['exp', 'jti'],
   });
+  const problem = checkAssertionTimes(payload, now);
+  if (problem !== undefined) throw new Error(problem);
   const exp = payload.exp as number;
-  // ICM: reject when exp > receipt + 300 s, or exp − iat > 300 s.
-  if (exp > now + MAX_ASSERTION_LIFETIME_S) throw new Error('assertion expires too late');
-  if (payload.iat !== undefined && exp - payload.iat > MAX_ASSERTION_LIFETIME_S) {
-    throw new Error('assertion lifetime too long');
-  }
-  if (payload.iat !== undefined && payload.iat > now + IAT_SKEW_S) throw new Error('issued in the future');
   // RFC 7523 §3: the jti is single use within the assertion's lifetime.
   const fresh = await deps.store.setIfAbsent(
     `jti:${app.clientId}:${String(payload.jti)}`,

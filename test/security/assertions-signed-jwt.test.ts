@@ -33,6 +33,10 @@ const now = (p: FlowsPlatform) => Math.floor(p.clock.now() / 1000);
 const BAD_JWTS: [string, Bad][] = [
   ['expired', (p, c) => signJwt(p.client, p.clock, { ...c, iat: now(p) - 120, exp: now(p) - 60 })],
   [
+    'expired a second ago (no clock tolerance on exp)',
+    (p, c) => signJwt(p.client, p.clock, { ...c, iat: now(p) - 60, exp: now(p) - 1 }),
+  ],
+  [
     'issued in the future',
     (p, c) => signJwt(p.client, p.clock, { ...c, iat: now(p) + 60, exp: now(p) + 120 }),
   ],
