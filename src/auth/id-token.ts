@@ -24,14 +24,16 @@ export async function issueIdToken(deps: Deps, input: IdTokenInput): Promise<str
   const claims: Record<string, unknown> = { auth_time: input.authTime, amr: [...input.amr] };
   if (input.nonce !== undefined) claims.nonce = input.nonce;
   if (input.accessToken !== undefined) claims.at_hash = await leftHalfHash(input.accessToken);
+  // The key that signs now (rotation-aware), the same one the access token got.
+  const key = await deps.keys.signingKey();
   return new SignJWT(claims)
-    .setProtectedHeader({ alg: SIGNING_ALG, typ: 'JWT', kid: deps.keys.active.kid })
+    .setProtectedHeader({ alg: SIGNING_ALG, typ: 'JWT', kid: key.kid })
     .setIssuer(deps.config.publicUrl)
     .setAudience(input.clientId)
     .setSubject(await deps.tokens.pairwiseSubject(input.clientId, input.subscriber))
     .setIssuedAt(now)
     .setExpirationTime(now + ID_TOKEN_TTL_S)
-    .sign(deps.keys.active.privateKey);
+    .sign(key.privateKey);
 }
 
 /** OIDC Core §3.1.3.6 at_hash: base64url of the left half of the SHA-256 of the token (ES256). */

@@ -1,4 +1,4 @@
-import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/store/port.js';
 import {
@@ -46,6 +46,26 @@ function poll(p: FlowsPlatform, authReqId: string, client: TestClient = p.client
 }
 
 describe('CIBA poll mode (CIBA Core, ICM §7.4)', () => {
+  it('signs the ID token with the key that signs now, across a key rotation', async () => {
+    const p = await flowsPlatform();
+    const before = (await p.deps.keys.signingKey()).kid;
+    p.clock.advance(48 * 3_600_000); // two embedded rotation periods, nobody asking in between
+    const tokens = (await (await poll(p, (await start(p)).auth_req_id)).json()) as Tokens;
+    const idToken = tokens.id_token as string;
+    const kid = decodeProtectedHeader(idToken).kid;
+    expect(kid).not.toBe(before);
+    expect(kid).toBe(decodeProtectedHeader(tokens.access_token).kid);
+    const jwks = (await (await p.app.request('/oauth2/jwks')).json()) as Parameters<
+      typeof createLocalJWKSet
+    >[0];
+    const { payload } = await jwtVerify(idToken, createLocalJWKSet(jwks), {
+      issuer: ISSUER,
+      audience: p.client.clientId,
+      currentDate: new Date(p.clock.now()),
+    });
+    expect(payload.amr).toEqual(['client_asserted']);
+  });
+
   it('approves at once when the legal basis exists, then issues tokens once', async () => {
     const p = await flowsPlatform();
     const res = await bcAuthorize(p, {
@@ -74,7 +94,7 @@ describe('CIBA poll mode (CIBA Core, ICM §7.4)', () => {
     expect(decodeProtectedHeader(idToken)).toMatchObject({
       alg: 'ES256',
       typ: 'JWT',
-      kid: p.deps.keys.active.kid,
+      kid: (await p.deps.keys.signingKey()).kid,
     });
     const claims = decodeJwt(idToken);
     expect(claims).toMatchObject({ iss: ISSUER, aud: p.client.clientId, amr: ['client_asserted'] });
