@@ -42,7 +42,6 @@ export const ENDPOINT_METADATA: Record<string, (url: string) => Metadata> = {
     backchannel_authentication_request_signing_alg_values_supported: ASSERTION_ALGS,
     backchannel_user_code_parameter_supported: false,
   }),
-  'GET /oauth2/userinfo': (url) => ({ userinfo_endpoint: url }),
 };
 
 /** Routes of the authorization server that are not endpoints of the metadata. */
@@ -74,7 +73,7 @@ export function discoveryDocument(issuer: string, scopes: readonly string[], rou
     : [];
   return {
     issuer,
-    response_types_supported: [], // RFC 8414: required; empty until an authorization endpoint exists
+    response_types_supported: [], // RFC 8414: required; empty without an authorization endpoint
     ...endpoints,
     scopes_supported: [...protocolScopes, ...scopes],
     subject_types_supported: ['pairwise'],

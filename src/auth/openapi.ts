@@ -96,7 +96,6 @@ export const ServerMetadata = z
       'GET /oauth2/authorize: authorization code with network-based authentication',
     ).optional(),
     backchannel_authentication_endpoint: url('POST /oauth2/bc-authorize: CIBA, poll mode').optional(),
-    userinfo_endpoint: url('GET /oauth2/userinfo').optional(),
     grant_types_supported: strings('Grant types of the token endpoint.'),
     token_endpoint_auth_methods_supported: strings('Client authentication methods.'),
     token_endpoint_auth_signing_alg_values_supported: strings('Algorithms accepted for client assertions.'),
