@@ -8,7 +8,8 @@ import { discoveryDocument } from './discovery.js';
 import { endpointLimits } from './endpoint-limits.js';
 import { MAX_FORM_BYTES } from './form.js';
 import { introspectionEndpoint } from './introspect.js';
-import { NO_REFRESH_TOKENS, type RefreshTokenLookup } from './revocation.js';
+import { REFRESH_TOKENS } from './refresh-tokens.js';
+import type { RefreshTokenLookup } from './revocation.js';
 import { revocationEndpoint } from './revoke.js';
 import { tokenEndpoint } from './token-endpoint.js';
 
@@ -21,7 +22,7 @@ export type { RefreshTokenLookup, IntrospectionClaims } from './revocation.js';
 export { AMR, isNetworkAuthenticated } from './amr.js';
 
 export type AuthServerOptions = {
-  /** The refresh-token store, for introspection and revocation of refresh tokens. */
+  /** Refresh tokens as introspection and revocation see them (default: the platform's store). */
   refreshTokens?: RefreshTokenLookup;
 };
 
@@ -35,7 +36,7 @@ export function authServer(
   catalogue: ReadonlyMap<string, string>,
   options: AuthServerOptions = {},
 ): Hono<Env> {
-  const refreshTokens = options.refreshTokens ?? NO_REFRESH_TOKENS;
+  const refreshTokens = options.refreshTokens ?? REFRESH_TOKENS;
   const router = new Hono<Env>();
   const scopes = [...catalogue.keys()];
   router.use(

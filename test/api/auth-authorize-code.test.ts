@@ -1,5 +1,6 @@
 import { decodeJwt } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { post } from '../support/app.js';
 import { authorize, codeFor, exchange, redirected, type Tokens } from '../support/authorize.js';
 import {
   flowsPlatform,
@@ -157,6 +158,46 @@ describe('authorization code: consent and the token endpoint', () => {
         refresh_token: body.refresh_token as string,
       });
       expect(await oauthError(refresh)).toEqual({ status: 400, error: 'invalid_grant' });
+    });
+
+    it('reused, revokes the access token it gave: the SIM Swap call is then 401 (RFC 6749 §4.1.2)', async () => {
+      const p = await flowsPlatform();
+      const { code, verifier } = await codeFor(p);
+      const body = (await (await exchange(p, code, verifier)).json()) as Tokens;
+      expect((await post(p.app, '/sim-swap/v2/check', {}, body.access_token)).status).toBe(200);
+      expect(await oauthError(await exchange(p, code, verifier))).toEqual({
+        status: 400,
+        error: 'invalid_grant',
+      });
+      const call = await post(p.app, '/sim-swap/v2/check', {}, body.access_token);
+      expect(call.status).toBe(401);
+      expect(call.headers.get('www-authenticate')).toBe('Bearer realm="camara", error="invalid_token"');
+      expect(await call.json()).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+      // A third presentation is refused the same way.
+      expect(await oauthError(await exchange(p, code, verifier))).toEqual({
+        status: 400,
+        error: 'invalid_grant',
+      });
+    });
+
+    it('reused while its tokens are being issued: both refused, the tokens revoked', async () => {
+      const p = await flowsPlatform();
+      const { code, verifier } = await codeFor(p, { scope: `openid offline_access ${FRAUD} sim-swap:check` });
+      const issue = p.deps.tokens.issue.bind(p.deps.tokens);
+      let issued: string | undefined;
+      let second: Response | undefined;
+      vi.spyOn(p.deps.tokens, 'issue').mockImplementationOnce(async (input) => {
+        const token = await issue(input);
+        issued = token.token;
+        second = await exchange(p, code, verifier); // an attacker with the same code, meanwhile
+        return token;
+      });
+      expect(await oauthError(await exchange(p, code, verifier))).toEqual({
+        status: 400,
+        error: 'invalid_grant',
+      });
+      expect(await oauthError(second as Response)).toEqual({ status: 400, error: 'invalid_grant' });
+      expect((await post(p.app, '/sim-swap/v2/check', {}, issued)).status).toBe(401);
     });
 
     it('gives Number Verification tokens at most 300 s and never a refresh token', async () => {

@@ -8,6 +8,12 @@ export const CODE_TTL_S = 60;
 /** How long a redeemed code is remembered, to revoke what it gave if it comes back (§4.1.2). */
 const USED_TTL_MS = 3_600_000;
 
+/**
+ * What a redemption gave, recorded before the tokens are issued: the access token's `jti` and an
+ * upper bound of its `exp` (seconds), and the refresh family it starts, if any.
+ */
+export type CodeRedemption = { jti: string; exp: number; familyId?: string | undefined };
+
 export type CodeGrant = AuthorizeRequest & {
   subscriber: string;
   amr: string[];
@@ -29,26 +35,30 @@ export async function issueCode(deps: Deps, grant: Omit<CodeGrant, 'expiresAt'>)
 }
 
 /**
- * Takes a code: single use, whatever happens next. `{ reused }` carries what the first
- * redemption recorded (its refresh family), so that the caller can revoke it.
+ * Takes a code: single use, whatever happens next. A code already taken gives `{ reused }`: what
+ * its redemption recorded, taken too (so that it is revoked once), or null when nothing is known.
  */
 export async function takeCode(
   deps: Deps,
   code: string,
-): Promise<{ grant: CodeGrant; hash: string } | { reused: string | null }> {
+): Promise<{ grant: CodeGrant; hash: string } | { reused: CodeRedemption | null }> {
   const hash = await sha256Hex(code);
   const raw = await deps.store.take(CODE_KEY(hash));
-  if (raw === null) return { reused: await deps.store.get(USED_KEY(hash)) };
+  if (raw === null) {
+    const used = await deps.store.take(USED_KEY(hash));
+    return { reused: used === null ? null : (JSON.parse(used) as CodeRedemption) };
+  }
   return { grant: JSON.parse(raw) as CodeGrant, hash };
 }
 
-/** Remembers a redeemed code and the refresh family it started ('' for none). */
-export async function markCodeUsed(
-  deps: Deps,
-  hash: string,
-  refreshFamilyId: string | undefined,
-): Promise<void> {
-  await deps.store.set(USED_KEY(hash), refreshFamilyId ?? '', USED_TTL_MS);
+/** Remembers a redeemed code and what it gives, before the tokens are issued. */
+export async function markCodeUsed(deps: Deps, hash: string, redemption: CodeRedemption): Promise<void> {
+  await deps.store.set(USED_KEY(hash), JSON.stringify(redemption), USED_TTL_MS);
+}
+
+/** False once a reuse of the code has taken (and revoked) its redemption record. */
+export async function codeUnchallenged(deps: Deps, hash: string): Promise<boolean> {
+  return (await deps.store.get(USED_KEY(hash))) !== null;
 }
 
 /** RFC 7636 §4.6: BASE64URL(SHA256(ASCII(code_verifier))) == code_challenge. */

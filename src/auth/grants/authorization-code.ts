@@ -1,8 +1,16 @@
 import type { Application } from '../../admin/applications.js';
 import { constantTimeEqual } from '../../admin/secrets.js';
 import { OAuthError } from '../../errors.js';
-import { markCodeUsed, pkceS256, takeCode } from '../authorize/codes.js';
+import type { Deps } from '../../deps.js';
+import {
+  codeUnchallenged,
+  markCodeUsed,
+  pkceS256,
+  takeCode,
+  type CodeRedemption,
+} from '../authorize/codes.js';
 import { revokeRefreshFamily } from '../refresh-tokens.js';
+import { revokeJti } from '../revocation.js';
 import { GRANT } from './grant-types.js';
 import type { GrantContext, TokenResponse } from './types.js';
 import { requireGrantType } from './user-scope.js';
@@ -15,8 +23,9 @@ const invalidGrant = () => new OAuthError('invalid_grant', 'authorization code i
 
 /**
  * RFC 6749 §4.1.3 with PKCE (RFC 7636): the code is single use and bound to the client, the
- * redirect URI and the code verifier. A code presented twice is refused and the refresh tokens
- * it gave are revoked (§4.1.2).
+ * redirect URI and the code verifier. A code presented twice is refused, and the access token and
+ * the refresh token family it gave are revoked (§4.1.2: "SHOULD revoke (when possible) all tokens
+ * previously issued based on that authorization code").
  */
 export async function authorizationCode(ctx: GrantContext, app: Application): Promise<TokenResponse> {
   const { deps, form } = ctx;
@@ -33,8 +42,8 @@ export async function authorizationCode(ctx: GrantContext, app: Application): Pr
   const taken = await takeCode(deps, code);
   if ('reused' in taken) {
     if (taken.reused !== null) {
-      if (taken.reused !== '') await revokeRefreshFamily(deps, taken.reused);
-      deps.logger.warn('authorization code reused', { clientId: app.clientId });
+      await revokeRedemption(deps, taken.reused);
+      deps.logger.warn('authorization code reused: its tokens revoked', { clientId: app.clientId });
     }
     throw invalidGrant();
   }
@@ -48,7 +57,14 @@ export async function authorizationCode(ctx: GrantContext, app: Application): Pr
   ) {
     throw invalidGrant();
   }
-  const { response, refreshFamilyId } = await issueUserTokens(deps, {
+  // Recorded before the tokens exist, so that a reuse arriving meanwhile can revoke them.
+  const redemption: CodeRedemption = {
+    jti: crypto.randomUUID(),
+    exp: Math.floor(deps.clock.now() / 1000) + deps.config.accessTokenTtlSeconds,
+    familyId: grant.offlineAccess ? crypto.randomUUID() : undefined,
+  };
+  await markCodeUsed(deps, hash, redemption);
+  const { response } = await issueUserTokens(deps, {
     app,
     grantType: GRANT.authorizationCode,
     subscriber: grant.subscriber,
@@ -57,8 +73,18 @@ export async function authorizationCode(ctx: GrantContext, app: Application): Pr
     amr: grant.amr,
     authTime: grant.authTime,
     idToken: grant.openid ? { nonce: grant.nonce } : undefined,
-    refresh: grant.offlineAccess ? {} : undefined,
+    refresh: redemption.familyId === undefined ? undefined : { family: { familyId: redemption.familyId } },
+    jti: redemption.jti,
   });
-  await markCodeUsed(deps, hash, refreshFamilyId);
+  // A reuse that came while the tokens were being issued may have found the family not yet there.
+  if (!(await codeUnchallenged(deps, hash))) {
+    await revokeRedemption(deps, redemption);
+    throw invalidGrant();
+  }
   return response;
+}
+
+async function revokeRedemption(deps: Deps, redemption: CodeRedemption): Promise<void> {
+  await revokeJti(deps.store, redemption.jti, redemption.exp, deps.clock.now());
+  if (redemption.familyId !== undefined) await revokeRefreshFamily(deps, redemption.familyId);
 }

@@ -1,7 +1,7 @@
 import type { Application } from '../../admin/applications.js';
 import type { Deps } from '../../deps.js';
 import { issueIdToken } from '../id-token.js';
-import { issueRefreshToken, type RefreshGrant } from '../refresh-tokens.js';
+import { issueRefreshToken, type IssuedAccess } from '../refresh-tokens.js';
 import type { TokenResponse } from './types.js';
 import { isNumberVerificationScope, NV_MAX_TTL_S } from './user-scope.js';
 
@@ -17,13 +17,16 @@ export type UserGrant = {
   /** An ID token (scope `openid` on auth code and CIBA). */
   idToken?: { nonce?: string | undefined } | undefined;
   /**
-   * A refresh token (scope `offline_access`); `family` continues a rotated family, `scopes` (the
-   * original grant) when the access token was narrowed.
+   * A refresh token (scope `offline_access`); `family` continues a rotated family (or names a new
+   * one chosen beforehand: no `familyExpiresAt`), `scopes` (the original grant) when the access
+   * token was narrowed.
    */
   refresh?:
-    { family?: Pick<RefreshGrant, 'familyId' | 'familyExpiresAt'>; scopes?: readonly string[] } | undefined;
+    { family?: { familyId: string; familyExpiresAt?: number }; scopes?: readonly string[] } | undefined;
   /** An upper bound on the access token lifetime (JWT-bearer: short-lived). */
   maxTtlSeconds?: number | undefined;
+  /** The access token's `jti`, when the grant recorded it before issuing (authorization code). */
+  jti?: string | undefined;
 };
 
 /**
@@ -31,10 +34,7 @@ export type UserGrant = {
  * most 300 s and never a refresh token. `scope` lists what was granted: the purpose and the API
  * scopes (ICM §7.5 example).
  */
-export async function issueUserTokens(
-  deps: Deps,
-  grant: UserGrant,
-): Promise<{ response: TokenResponse; refreshFamilyId: string | undefined }> {
+export async function issueUserTokens(deps: Deps, grant: UserGrant): Promise<{ response: TokenResponse }> {
   const nv = grant.scopes.some(isNumberVerificationScope);
   const caps = [
     deps.config.accessTokenTtlSeconds,
@@ -48,8 +48,9 @@ export async function issueUserTokens(
     subscriber: grant.subscriber,
     amr: grant.amr,
     ttlSeconds: Math.min(...caps),
+    ...(grant.jti === undefined ? {} : { jti: grant.jti }),
   });
-  let refreshFamilyId: string | undefined;
+  const access: IssuedAccess = { jti: issued.jti, exp: issued.exp };
   const response: TokenResponse = {
     access_token: issued.token,
     token_type: 'Bearer',
@@ -57,21 +58,23 @@ export async function issueUserTokens(
     scope: [grant.purpose, ...grant.scopes].join(' '),
   };
   if (grant.refresh !== undefined && !nv) {
-    const { token, familyId } = await issueRefreshToken(deps, {
-      clientId: grant.app.clientId,
-      grantType: grant.grantType,
-      subscriber: grant.subscriber,
-      purpose: grant.purpose,
-      scopes: [...(grant.refresh.scopes ?? grant.scopes)],
-      amr: [...grant.amr],
-      authTime: grant.authTime,
-      ...(grant.refresh.family && {
-        familyId: grant.refresh.family.familyId,
-        familyExpiresAt: grant.refresh.family.familyExpiresAt,
-      }),
-    });
+    const family = grant.refresh.family;
+    const { token } = await issueRefreshToken(
+      deps,
+      {
+        clientId: grant.app.clientId,
+        grantType: grant.grantType,
+        subscriber: grant.subscriber,
+        purpose: grant.purpose,
+        scopes: [...(grant.refresh.scopes ?? grant.scopes)],
+        amr: [...grant.amr],
+        authTime: grant.authTime,
+        ...(family && { familyId: family.familyId }),
+        ...(family?.familyExpiresAt !== undefined && { familyExpiresAt: family.familyExpiresAt }),
+      },
+      access,
+    );
     response.refresh_token = token;
-    refreshFamilyId = familyId;
   }
   if (grant.idToken !== undefined) {
     response.id_token = await issueIdToken(deps, {
@@ -83,5 +86,5 @@ export async function issueUserTokens(
       accessToken: issued.token,
     });
   }
-  return { response, refreshFamilyId };
+  return { response };
 }
