@@ -2,6 +2,9 @@ import type { Context } from 'hono';
 import { OAuthError } from '../../errors.js';
 import type { Env } from '../../http/env.js';
 import { StoreUnavailableError } from '../../store/port.js';
+import { AMR } from '../amr.js';
+import { issueCode } from './codes.js';
+import type { PendingAuthorization } from './pending.js';
 
 const MAX_ECHOED_STATE = 512;
 
@@ -43,4 +46,18 @@ export function redirectError(
     oauth = new OAuthError('server_error', 'unexpected error');
   }
   return redirectToClient(c, redirectUri, { error: oauth.error, error_description: oauth.message }, state);
+}
+
+/** The subscriber is identified and the legal basis holds: a code, back to the client. */
+export async function redirectWithCode(
+  c: Context<Env>,
+  pending: Omit<PendingAuthorization, 'bindingHash'>,
+): Promise<Response> {
+  const code = await issueCode(c.get('deps'), {
+    ...pending.request,
+    subscriber: pending.subscriber,
+    amr: [AMR.networkBased],
+    authTime: pending.authTime,
+  });
+  return redirectToClient(c, pending.request.redirectUri, { code }, pending.request.state);
 }
