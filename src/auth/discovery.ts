@@ -1,4 +1,5 @@
-import { ASSERTION_ALGS, CLIENT_AUTH_METHODS } from './client-auth.js';
+import { ASSERTION_ALGS } from './assertion-rules.js';
+import { CLIENT_AUTH_METHODS } from './client-auth.js';
 import { SIGNING_ALG } from './keys.js';
 import { SUPPORTED_GRANTS } from './token-endpoint.js';
 

@@ -1,7 +1,7 @@
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import type { Application } from '../admin/applications.js';
 import type { Deps } from '../deps.js';
-import { ASSERTION_ALGS, checkAssertionTimes, CLOCK_SKEW_S } from './client-auth.js';
+import { ASSERTION_ALGS, checkAssertionTimes, CLOCK_SKEW_S } from './assertion-rules.js';
 
 const MAX_JTI_LENGTH = 256;
 

@@ -120,8 +120,16 @@ describe('configured signing keys (SIGNING_KEYS) with activation times', () => {
   });
 
   it.each([
-    ['not JSON', async () => '{keys', 'SIGNING_KEYS: must be a JSON JWK set of private EC P-256 keys, the signing key first'],
-    ['an empty set', async () => '{"keys":[]}', 'SIGNING_KEYS: must be a JSON JWK set of private EC P-256 keys, the signing key first'],
+    [
+      'not JSON',
+      async () => '{keys',
+      'SIGNING_KEYS: must be a JSON JWK set of private EC P-256 keys, the signing key first',
+    ],
+    [
+      'an empty set',
+      async () => '{"keys":[]}',
+      'SIGNING_KEYS: must be a JSON JWK set of private EC P-256 keys, the signing key first',
+    ],
     [
       'a public key',
       async () => {

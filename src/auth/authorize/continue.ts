@@ -25,13 +25,7 @@ export function continueEndpoint() {
     if (pending === null) throw new OAuthError('invalid_request', 'unknown or expired authorization request');
     const { request } = pending;
     // The client may have been suspended or its redirect URI withdrawn in the meantime.
-    await identifyClient(
-      deps,
-      new Map([
-        ['client_id', request.clientId],
-        ['redirect_uri', request.redirectUri],
-      ]),
-    );
+    await identifyClient(deps, request.clientId, request.redirectUri);
     const cookie = getCookie(c, bindingCookieName(id));
     deleteCookie(c, bindingCookieName(id), { path: '/oauth2/authorize' });
     try {

@@ -19,7 +19,11 @@ export function authorizeEndpoint(catalogue: ReadonlyMap<string, string>) {
   return async (c: Context<Env>) => {
     const deps = c.get('deps');
     const clear = await readAuthorizeParams(c);
-    const { app, redirectUri } = await identifyClient(deps, clear);
+    const { app, redirectUri } = await identifyClient(
+      deps,
+      clear.get('client_id'),
+      clear.get('redirect_uri'),
+    );
     let state = clear.has('request') ? undefined : clear.get('state');
     try {
       const params = await effectiveParams(deps, app, clear);

@@ -42,13 +42,12 @@ export async function readAuthorizeParams(c: Context<Env>): Promise<Map<string, 
  */
 export async function identifyClient(
   deps: Deps,
-  params: Map<string, string>,
+  clientId: string | undefined,
+  redirectUri: string | undefined,
 ): Promise<{ app: Application; redirectUri: string }> {
-  const clientId = params.get('client_id');
   if (clientId === undefined) throw new OAuthError('invalid_request', 'client_id is required');
   const app = await deps.applications.get(clientId);
   if (app === null || app.status !== 'active') throw new OAuthError('invalid_request', 'unknown client');
-  const redirectUri = params.get('redirect_uri');
   if (redirectUri === undefined) throw new OAuthError('invalid_request', 'redirect_uri is required');
   if (!(app.redirectUris ?? []).includes(redirectUri)) {
     throw new OAuthError('invalid_request', 'redirect_uri is not registered for this client');

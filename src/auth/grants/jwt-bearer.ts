@@ -2,7 +2,7 @@ import { decodeJwt } from 'jose';
 import type { Application } from '../../admin/applications.js';
 import type { Deps } from '../../deps.js';
 import { OAuthError } from '../../errors.js';
-import { authenticateClient } from '../client-auth.js';
+import { authenticateClient, invalidClient } from '../client-auth.js';
 import { resolveUserHint } from '../login-hint.js';
 import { SignedJwtError, verifyClientSignedJwt } from '../signed-jwt.js';
 import { GRANT } from './grant-types.js';
@@ -44,7 +44,7 @@ export async function jwtBearerClient(
   }
   const app = await deps.applications.get(iss);
   if (app === null || app.status !== 'active' || (form.has('client_id') && form.get('client_id') !== iss)) {
-    throw new OAuthError('invalid_client', 'client authentication failed');
+    throw invalidClient();
   }
   return app;
 }
