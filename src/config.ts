@@ -79,6 +79,9 @@ const schema = z.object({
   REFRESH_TOKEN_TTL_SECONDS: intFrom(2_592_000, 300, 31_536_000),
 });
 
+/** Every environment variable the platform reads (README.md documents each one). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
 export type Config = {
   env: 'development' | 'production' | 'test';
   host: string;
