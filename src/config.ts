@@ -92,7 +92,17 @@ const schema = z.object({
   KYC_MATCH_SCORES: flag(true),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   SHUTDOWN_GRACE_MS: intFrom(10000, 0, 120000),
+  TRUSTED_PROXIES: optionalString
+    .transform((v) => (v === undefined ? [] : v.split(',').map((s) => s.trim().toLowerCase())))
+    .pipe(z.array(z.union([z.ipv4(), z.ipv6()], { error: 'must be IP addresses, comma-separated' }))),
+  CIBA_EXPIRES_IN_SECONDS: intFrom(300, 30, 3600),
+  CIBA_INTERVAL_SECONDS: intFrom(5, 1, 60),
+  AUTHORIZE_CONSENT_TTL_SECONDS: intFrom(600, 60, 3600),
+  REFRESH_TOKEN_TTL_SECONDS: intFrom(2_592_000, 300, 31_536_000),
 });
+
+/** Every environment variable the platform reads (README.md documents each one). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
 
 export type Config = {
   env: 'development' | 'production' | 'test';
@@ -134,6 +144,17 @@ export type Config = {
   consent: { requestTtlSeconds: number; capturesPerDay: number; operatorName: string };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   shutdownGraceMs: number;
+  /**
+   * Peers whose `Forwarded` / `X-Forwarded-For` headers are believed: the operator's edge.
+   * Network-based authentication reads the device address from them only (src/auth/client-address.ts).
+   */
+  trustedProxies: readonly string[];
+  /** CIBA (poll mode): lifetime of an auth_req_id and the minimum polling interval. */
+  ciba: { expiresInSeconds: number; intervalSeconds: number };
+  /** How long a subscriber has to answer a consent request started by /oauth2/authorize. */
+  authorizeConsentTtlSeconds: number;
+  /** Absolute lifetime of a refresh-token family, counted from the user's authorization. */
+  refreshTokenTtlSeconds: number;
 };
 
 export class ConfigError extends Error {
@@ -274,5 +295,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    trustedProxies: e.TRUSTED_PROXIES,
+    ciba: { expiresInSeconds: e.CIBA_EXPIRES_IN_SECONDS, intervalSeconds: e.CIBA_INTERVAL_SECONDS },
+    authorizeConsentTtlSeconds: e.AUTHORIZE_CONSENT_TTL_SECONDS,
+    refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
   };
 }

@@ -22,6 +22,8 @@ export type Application = {
   purposes: readonly string[];
   /** APIs for which the onboarding agreement allows 2-legged (client credentials) access. */
   twoLeggedApis: readonly string[];
+  /** Authorization code flow: the exact redirect URIs registered at onboarding (RFC 6749 §3.1.2). */
+  redirectUris?: readonly string[] | undefined;
 };
 
 const KEY = (clientId: string) => `app:${clientId}`;

@@ -4,13 +4,9 @@ import { hashSecret, verifySecret } from '../admin/secrets.js';
 import type { Deps } from '../deps.js';
 import { OAuthError } from '../errors.js';
 import { StoreUnavailableError } from '../store/port.js';
+import { ASSERTION_ALGS, checkAssertionTimes, CLOCK_SKEW_S } from './assertion-rules.js';
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-/** ICM: the assertion lifetime is at most 300 s. */
-export const MAX_ASSERTION_LIFETIME_S = 300;
-/** Tolerated clock skew for an assertion's `iat` (ICM: reject an `iat` in the future). */
-const IAT_SKEW_S = 5;
-export const ASSERTION_ALGS = ['ES256', 'ES384', 'PS256', 'RS256', 'EdDSA'];
 /** The client authentication methods this server implements (each client is allowed a subset). */
 export const CLIENT_AUTH_METHODS = [
   'private_key_jwt',
@@ -40,6 +36,7 @@ export async function authenticateClient(
   authorization: string | undefined,
   form: Map<string, string>,
   audiences: readonly string[],
+  options: { allowSuspended?: boolean } = {},
 ): Promise<Application> {
   const presented = present(authorization, form);
   const fail = (reason: string) => {
@@ -47,7 +44,9 @@ export async function authenticateClient(
     return invalidClient();
   };
   const app = await deps.applications.get(presented.clientId);
-  const allowed = app !== null && app.status === 'active' && app.authMethods.includes(presented.method);
+  // A refresh by a suspended application is refused with invalid_grant by the grant itself (ICM §7.5).
+  const usable = app !== null && (app.status === 'active' || options.allowSuspended === true);
+  const allowed = usable && app.authMethods.includes(presented.method);
   if (presented.method === 'private_key_jwt') {
     if (!allowed) throw fail('unknown, inactive or method not allowed');
     await verifyAssertion(deps, app, presented.assertion as string, audiences).catch((e: unknown) => {
@@ -128,15 +127,13 @@ async function verifyAssertion(
     audience: [...audiences],
     algorithms: ASSERTION_ALGS,
     currentDate: new Date(now * 1000),
+    // jose applies its tolerance to nbf and exp alike; checkAssertionTimes re-checks exp strictly.
+    clockTolerance: CLOCK_SKEW_S,
     requiredClaims: ['exp', 'jti'],
   });
+  const problem = checkAssertionTimes(payload, now);
+  if (problem !== undefined) throw new Error(problem);
   const exp = payload.exp as number;
-  // ICM: reject when exp > receipt + 300 s, or exp − iat > 300 s.
-  if (exp > now + MAX_ASSERTION_LIFETIME_S) throw new Error('assertion expires too late');
-  if (payload.iat !== undefined && exp - payload.iat > MAX_ASSERTION_LIFETIME_S) {
-    throw new Error('assertion lifetime too long');
-  }
-  if (payload.iat !== undefined && payload.iat > now + IAT_SKEW_S) throw new Error('issued in the future');
   // RFC 7523 §3: the jti is single use within the assertion's lifetime.
   const fresh = await deps.store.setIfAbsent(
     `jti:${app.clientId}:${String(payload.jti)}`,

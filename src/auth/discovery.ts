@@ -1,4 +1,5 @@
-import { ASSERTION_ALGS, CLIENT_AUTH_METHODS } from './client-auth.js';
+import { ASSERTION_ALGS } from './assertion-rules.js';
+import { CLIENT_AUTH_METHODS } from './client-auth.js';
 import { SIGNING_ALG } from './keys.js';
 import { SUPPORTED_GRANTS } from './token-endpoint.js';
 
@@ -33,6 +34,7 @@ export const ENDPOINT_METADATA: Record<string, (url: string) => Metadata> = {
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     code_challenge_methods_supported: ['S256'],
+    authorization_response_iss_parameter_supported: true, // RFC 9207
   }),
   // ICM: CIBA in poll mode only.
   'POST /oauth2/bc-authorize': (url) => ({
@@ -41,7 +43,6 @@ export const ENDPOINT_METADATA: Record<string, (url: string) => Metadata> = {
     backchannel_authentication_request_signing_alg_values_supported: ASSERTION_ALGS,
     backchannel_user_code_parameter_supported: false,
   }),
-  'GET /oauth2/userinfo': (url) => ({ userinfo_endpoint: url }),
 };
 
 /** Routes of the authorization server that are not endpoints of the metadata. */
@@ -49,10 +50,11 @@ export const NOT_ADVERTISED = new Set([
   'GET /.well-known/openid-configuration',
   'GET /.well-known/oauth-authorization-server',
   'POST /oauth2/authorize', // the same endpoint as GET (OIDC Core §3.1.2.1)
+  'GET /oauth2/authorize/continue', // where the consent page sends the browser back
 ]);
 
 /** Claims of the ID tokens issued by the user flows (OIDC Core §2; `sub` is pairwise). */
-const ID_TOKEN_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'amr'];
+const ID_TOKEN_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'amr', 'at_hash'];
 
 /**
  * RFC 8414 / OIDC Discovery metadata: exactly what this server supports, nothing more.
@@ -72,7 +74,7 @@ export function discoveryDocument(issuer: string, scopes: readonly string[], rou
     : [];
   return {
     issuer,
-    response_types_supported: [], // RFC 8414: required; empty until an authorization endpoint exists
+    response_types_supported: [], // RFC 8414: required; empty without an authorization endpoint
     ...endpoints,
     scopes_supported: [...protocolScopes, ...scopes],
     subject_types_supported: ['pairwise'],

@@ -7,8 +7,13 @@ import { MAX_FORM_BYTES } from './form.js';
 import { rateLimitHeaders } from '../http/ratelimit-headers.js';
 import { counterKey, windowOf, type RateLimitResult, type RateLimitRule } from '../store/port.js';
 
-/** The client-authenticated endpoints, by path prefix (bc-authorize included wherever it is mounted). */
-const LIMITED = ['/oauth2/token', '/oauth2/bc-authorize', '/oauth2/introspect', '/oauth2/revoke'];
+/** The client-authenticated endpoints (POST), by path or path prefix. */
+export const LIMITED_ENDPOINTS = [
+  '/oauth2/token',
+  '/oauth2/bc-authorize',
+  '/oauth2/introspect',
+  '/oauth2/revoke',
+];
 const FAILURE_WINDOW_MS = 15 * 60_000;
 
 const tooMany = (result: RateLimitResult) =>
@@ -23,7 +28,7 @@ const tooMany = (result: RateLimitResult) =>
  * The store is never skipped: when it is down the endpoint answers 503 temporarily_unavailable.
  */
 export const endpointLimits: MiddlewareHandler<Env> = async (c, next) => {
-  const endpoint = LIMITED.find((p) => c.req.path === p || c.req.path.startsWith(`${p}/`));
+  const endpoint = LIMITED_ENDPOINTS.find((p) => c.req.path === p || c.req.path.startsWith(`${p}/`));
   if (endpoint === undefined || c.req.method !== 'POST') return next();
   const deps = c.get('deps');
   const now = deps.clock.now();

@@ -87,16 +87,6 @@ export class SigningKeys {
     return { keys: (await this.current()).published.map((k) => ({ ...k.publicJwk })) };
   }
 
-  /**
-   * The signing key as last evaluated, for synchronous callers.
-   * @deprecated Use `await signingKey()`, which also advances the rotation schedule.
-   */
-  get active(): SigningKey {
-    const signer = timeline(this.keys, this.clock.now(), this.retentionMs).signer;
-    if (signer === undefined) throw new Error('no signing key is active');
-    return signer;
-  }
-
   private async current(): Promise<State> {
     const now = this.clock.now();
     if (now < this.state.until) return this.state;

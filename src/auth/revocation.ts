@@ -10,8 +10,13 @@ import type { AccessContext } from './access-context.js';
 const revokedKey = (jti: string) => `revoked:${jti}`;
 
 export async function revokeAccessToken(store: Store, access: AccessContext, nowMs: number): Promise<void> {
-  const ttlMs = access.exp * 1000 - nowMs;
-  if (ttlMs > 0) await store.set(revokedKey(access.jti), '1', ttlMs);
+  await revokeJti(store, access.jti, access.exp, nowMs);
+}
+
+/** Revokes an access token by its `jti` and `exp` (seconds): the token need not be at hand. */
+export async function revokeJti(store: Store, jti: string, exp: number, nowMs: number): Promise<void> {
+  const ttlMs = exp * 1000 - nowMs;
+  if (ttlMs > 0) await store.set(revokedKey(jti), '1', ttlMs);
 }
 
 /**
@@ -42,9 +47,8 @@ export type TokenTypeHint = 'access_token' | 'refresh_token';
 export type Ownership<T> = { kind: 'unknown' } | { kind: 'other_client' } | { kind: 'owned'; token: T };
 
 /**
- * The refresh-token store as introspection and revocation see it. The refresh-token grant
- * implements it; until one is wired into `authServer`, refresh tokens introspect as inactive
- * and their revocation is a no-op (NO_REFRESH_TOKENS).
+ * The refresh-token store as introspection and revocation see it: REFRESH_TOKENS in
+ * refresh-tokens.ts, wired into `authServer` (src/auth/index.ts).
  */
 export interface RefreshTokenLookup {
   /** A live refresh token (unknown, expired or revoked: `unknown`) and whether `clientId` owns it. */
@@ -52,11 +56,6 @@ export interface RefreshTokenLookup {
   /** Makes an owned refresh token unusable at once (RFC 7009 §2.1: and MAY end its grant). */
   revoke(deps: Deps, token: string): Promise<void>;
 }
-
-export const NO_REFRESH_TOKENS: RefreshTokenLookup = {
-  find: async () => ({ kind: 'unknown' }),
-  revoke: async () => {},
-};
 
 /** A platform access token, verified (signature, issuer, audience, expiry), with its owner. */
 export async function findAccessToken(

@@ -3,7 +3,12 @@ import { OAuthError } from '../errors.js';
 import type { Env } from '../http/env.js';
 import { authenticateClient } from './client-auth.js';
 import { readForm } from './form.js';
+import { authorizationCode } from './grants/authorization-code.js';
+import { cibaGrant } from './grants/ciba.js';
 import { clientCredentials } from './grants/client-credentials.js';
+import { GRANT } from './grants/grant-types.js';
+import { jwtBearer, jwtBearerClient } from './grants/jwt-bearer.js';
+import { refreshToken } from './grants/refresh-token.js';
 import type { GrantContext, TokenResponse } from './grants/types.js';
 
 /** The grants this server implements, by `grant_type`. */
@@ -11,7 +16,11 @@ const GRANTS: Record<
   string,
   (ctx: GrantContext, app: Awaited<ReturnType<typeof authenticateClient>>) => Promise<TokenResponse>
 > = {
-  client_credentials: clientCredentials,
+  [GRANT.clientCredentials]: clientCredentials,
+  [GRANT.authorizationCode]: authorizationCode,
+  [GRANT.refreshToken]: refreshToken,
+  [GRANT.ciba]: cibaGrant,
+  [GRANT.jwtBearer]: jwtBearer,
 };
 
 export const SUPPORTED_GRANTS = Object.keys(GRANTS);
@@ -26,10 +35,16 @@ export function tokenEndpoint(catalogue: ReadonlyMap<string, string>) {
     const grant = GRANTS[grantType];
     if (grant === undefined) throw new OAuthError('unsupported_grant_type', 'grant type not supported');
     const issuer = deps.config.publicUrl;
-    const app = await authenticateClient(deps, c.req.header('authorization'), form, [
-      `${issuer}/oauth2/token`,
-      issuer,
-    ]);
+    const audiences = [`${issuer}/oauth2/token`, issuer];
+    const authorization = c.req.header('authorization');
+    // RFC 7523 §2.1 / ICM §7.3: the JWT-bearer assertion authenticates the client itself. A refresh
+    // by a suspended client is refused by the grant with invalid_grant (ICM §7.5).
+    const app =
+      grantType === GRANT.jwtBearer
+        ? await jwtBearerClient(deps, authorization, form, audiences)
+        : await authenticateClient(deps, authorization, form, audiences, {
+            allowSuspended: grantType === GRANT.refreshToken,
+          });
     const response = await grant({ deps, form, catalogue }, app);
     c.header('Pragma', 'no-cache');
     return c.json(response, 200);

@@ -12,9 +12,12 @@ export type IssueInput = {
   subscriber?: string | undefined;
   amr?: readonly string[];
   ttlSeconds?: number;
+  /** A `jti` chosen beforehand, by a grant that records it before the token exists. */
+  jti?: string;
 };
 
-export type IssuedToken = { token: string; jti: string; expiresIn: number };
+/** `exp` in seconds since the epoch. */
+export type IssuedToken = { token: string; jti: string; expiresIn: number; exp: number };
 
 export type TokenServiceOptions = {
   keys: SigningKeys;
@@ -52,7 +55,7 @@ export class TokenService {
   }
 
   async issue(input: IssueInput): Promise<IssuedToken> {
-    const jti = crypto.randomUUID();
+    const jti = input.jti ?? crypto.randomUUID();
     const expiresIn = input.ttlSeconds ?? this.o.ttlSeconds;
     const iat = this.nowSeconds();
     const claims: Record<string, unknown> = {
@@ -76,7 +79,7 @@ export class TokenService {
       .setIssuedAt(iat)
       .setExpirationTime(iat + expiresIn)
       .sign(key.privateKey);
-    return { token, jti, expiresIn };
+    return { token, jti, expiresIn, exp: iat + expiresIn };
   }
 
   /** Verifies a bearer token; throws on any failure (the caller answers one generic 401). */

@@ -53,7 +53,7 @@ describe('per-client limits of the authorization-server endpoints', () => {
     expect((await tokenRequest(p, client)).status).toBe(200);
   });
 
-  it('identifies the client from client_assertion too, and covers /oauth2/bc-authorize by prefix', async () => {
+  it('identifies the client from client_assertion too, and covers /oauth2/bc-authorize', async () => {
     const p = await testPlatform({ env: { ...env, OAUTH_CLIENT_REQUESTS_PER_MINUTE: '1' } });
     const client = await registerClient(p.deps);
     const send = async (path: string) =>
@@ -64,8 +64,11 @@ describe('per-client limits of the authorization-server endpoints', () => {
       });
     expect((await send('/oauth2/token')).status).toBe(200);
     expect((await send('/oauth2/token')).status).toBe(429);
-    // The CIBA route is not mounted on this branch: the limiter stands in front of it all the same.
-    expect((await send('/oauth2/bc-authorize')).status).toBe(404);
+    // bc-authorize has a budget of its own: the first request reaches the endpoint (which refuses
+    // this client: it is not onboarded for CIBA), the second is refused before it.
+    const first = await send('/oauth2/bc-authorize');
+    expect(first.status).toBe(400);
+    expect(await first.json()).toMatchObject({ error: 'unauthorized_client' });
     expect((await send('/oauth2/bc-authorize')).status).toBe(429);
   });
 

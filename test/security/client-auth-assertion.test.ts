@@ -61,8 +61,15 @@ describe('private_key_jwt (RFC 7523 §2.2, ICM client authentication)', () => {
     expect((await withAssertion(TOKEN_URL, { iat: now, exp: now + 300 })).status).toBe(200);
   });
 
+  it('tolerates iat and nbf up to 5 s ahead (a client clock slightly fast)', async () => {
+    expect((await withAssertion(TOKEN_URL, { iat: now + 5, nbf: now + 5, exp: now + 60 })).status).toBe(200);
+  });
+
   it.each([
     ['expired', () => ({ iat: now - 120, exp: now - 1 })],
+    ['expiring this very second (no tolerance on exp)', () => ({ iat: now - 60, exp: now })],
+    ['issued 6 s ahead', () => ({ iat: now + 6, exp: now + 60 })],
+    ['not valid for another 6 s (nbf)', () => ({ nbf: now + 6 })],
     ['issued in the future', () => ({ iat: now + 60, exp: now + 120 })],
     ['a lifetime over 300 s', () => ({ iat: now, exp: now + 301 })],
     ['exp − iat over 300 s although exp is near', () => ({ iat: now - 100, exp: now + 250 })],

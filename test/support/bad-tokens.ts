@@ -9,8 +9,7 @@ export async function invalidTokens(p: TestPlatform): Promise<[string, string][]
   const valid = await p.token();
   const [header, payload, signature] = valid.split('.') as [string, string, string];
   const claims = decodeJwt(valid);
-  const { kid } = p.deps.keys.active;
-  const platformKey = p.deps.keys.active.privateKey;
+  const { kid, privateKey: platformKey } = await p.deps.keys.signingKey();
   const now = Math.floor(p.clock.now() / 1000);
   const signed = (body: JWTPayload, typ = 'at+jwt') =>
     new SignJWT(body).setProtectedHeader({ alg: 'ES256', typ, kid }).sign(platformKey);

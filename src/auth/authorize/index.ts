@@ -1,0 +1,2 @@
+export { authorizeEndpoint } from './endpoint.js';
+export { continueEndpoint } from './continue.js';

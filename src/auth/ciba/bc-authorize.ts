@@ -1,0 +1,99 @@
+import type { Context } from 'hono';
+import { OAuthError } from '../../errors.js';
+import type { Env } from '../../http/env.js';
+import { authenticateClient } from '../client-auth.js';
+import { readForm } from '../form.js';
+import { GRANT } from '../grants/grant-types.js';
+import { parseUserScope, requireGrantType } from '../grants/user-scope.js';
+import { resolveUserHint } from '../login-hint.js';
+import { verifyRequestObject } from '../request-object.js';
+import { createCibaRequest, type CibaRequest } from './requests.js';
+
+/** Authentication request parameters: inside the request object when one is sent (CIBA §7.1.1). */
+const REQUEST_PARAMS = [
+  'scope',
+  'login_hint',
+  'login_hint_token',
+  'id_token_hint',
+  'binding_message',
+  'user_code',
+  'requested_expiry',
+  'client_notification_token',
+  'acr_values',
+];
+
+/**
+ * POST /oauth2/bc-authorize: OpenID CIBA Core §7, poll mode only, under ICM §7.4: client
+ * authentication as at the token endpoint, `login_hint` (tel:, ipport:, operatortoken:) REQUIRED
+ * and the only hint, exactly one purpose. binding_message, user_code and requested_expiry are
+ * ignored. Consent is decided at once when the legal basis exists; otherwise the subscriber is
+ * asked through the consent service and the client polls.
+ */
+export function backchannelAuthentication(catalogue: ReadonlyMap<string, string>) {
+  return async (c: Context<Env>) => {
+    const deps = c.get('deps');
+    const issuer = deps.config.publicUrl;
+    const audiences = [`${issuer}/oauth2/bc-authorize`, issuer];
+    const form = await readForm(c);
+    const app = await authenticateClient(deps, c.req.header('authorization'), form, audiences);
+    requireGrantType(app, GRANT.ciba);
+    if (form.has('request_uri')) throw new OAuthError('invalid_request', 'request_uri is not supported');
+    let params = form;
+    const requestObject = form.get('request');
+    if (requestObject !== undefined) {
+      if (REQUEST_PARAMS.some((p) => form.has(p))) {
+        throw new OAuthError('invalid_request', 'parameters must be inside the request object');
+      }
+      params = await verifyRequestObject(deps, app, requestObject, audiences);
+    }
+    // ICM §7.4: login_hint only; login_hint_token and id_token_hint are not accepted.
+    if (params.has('login_hint_token') || params.has('id_token_hint')) {
+      throw new OAuthError('invalid_request', 'only login_hint is supported');
+    }
+    const hint = params.get('login_hint');
+    if (hint === undefined) throw new OAuthError('invalid_request', 'login_hint is required');
+    const request = parseUserScope(params.get('scope'), catalogue, app, { protocolScopes: true });
+    const user = await resolveUserHint(deps, hint, ['tel', 'ipport', 'operatortoken']);
+    if (user === 'malformed') throw new OAuthError('invalid_request', 'malformed login_hint');
+    if (user === 'unknown') throw new OAuthError('unknown_user_id', 'unknown user');
+
+    const query = {
+      clientId: app.clientId,
+      purpose: request.purpose,
+      subscriber: user.subscriber,
+      scopes: request.scopes,
+    };
+    const { expiresInSeconds, intervalSeconds } = deps.config.ciba;
+    const now = deps.clock.now();
+    const ciba: CibaRequest = {
+      clientId: app.clientId,
+      subscriber: user.subscriber,
+      purpose: request.purpose,
+      scopes: request.scopes,
+      openid: request.protocol.includes('openid'),
+      offlineAccess: request.protocol.includes('offline_access'),
+      amr: [user.amr],
+      status: 'approved',
+      createdAt: now,
+      expiresAt: now + expiresInSeconds * 1000,
+      intervalSeconds,
+    };
+    const decision = await deps.consent.check(query);
+    if (decision.allowed) {
+      ciba.approvedAt = Math.floor(now / 1000);
+    } else if (decision.reason === 'consent_required') {
+      const { request: consent } = await deps.consent.requestConsent({
+        ...query,
+        source: 'ciba',
+        ttlSeconds: expiresInSeconds,
+      });
+      ciba.status = 'pending';
+      ciba.consentRequestId = consent.id;
+    } else {
+      throw new OAuthError('access_denied', 'access not allowed for this purpose');
+    }
+    const authReqId = await createCibaRequest(deps, ciba);
+    c.header('Pragma', 'no-cache');
+    return c.json({ auth_req_id: authReqId, expires_in: expiresInSeconds, interval: intervalSeconds }, 200);
+  };
+}

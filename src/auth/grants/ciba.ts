@@ -1,0 +1,99 @@
+import type { Application } from '../../admin/applications.js';
+import { OAuthError } from '../../errors.js';
+import {
+  deleteCibaRequest,
+  loadCibaRequest,
+  saveCibaRequest,
+  takeCibaRequest,
+  type CibaRequest,
+} from '../ciba/index.js';
+import { GRANT } from './grant-types.js';
+import type { GrantContext, TokenResponse } from './types.js';
+import { requireGrantType } from './user-scope.js';
+import { issueUserTokens } from './user-tokens.js';
+
+/** RFC 8628 §3.5 / CIBA Core §11: each slow_down adds 5 s to the interval. */
+const SLOW_DOWN_STEP_S = 5;
+
+/** Token errors are 400 (RFC 6749 §5.2), access_denied included (CIBA Core §11). */
+const tokenError = (
+  error: 'authorization_pending' | 'slow_down' | 'expired_token' | 'access_denied',
+  why: string,
+) => new OAuthError(error, why, {}, 400);
+
+/**
+ * The CIBA grant (poll mode, CIBA Core §10.1): authorization_pending until the subscriber decides,
+ * slow_down when polled faster than the interval, expired_token, access_denied, then the tokens
+ * once. The auth_req_id is bound to the client that obtained it.
+ */
+export async function cibaGrant(ctx: GrantContext, app: Application): Promise<TokenResponse> {
+  const { deps } = ctx;
+  requireGrantType(app, GRANT.ciba);
+  const authReqId = ctx.form.get('auth_req_id');
+  if (authReqId === undefined) throw new OAuthError('invalid_request', 'auth_req_id is required');
+  const request = await loadCibaRequest(deps, authReqId);
+  if (request === null || request.clientId !== app.clientId) {
+    throw new OAuthError('invalid_grant', 'unknown auth_req_id');
+  }
+  const now = deps.clock.now();
+  if (now >= request.expiresAt) {
+    await deleteCibaRequest(deps, authReqId);
+    throw tokenError('expired_token', 'the authentication request expired');
+  }
+  const last = request.lastPollAt;
+  request.lastPollAt = now;
+  if (last !== undefined && now - last < request.intervalSeconds * 1000) {
+    request.intervalSeconds += SLOW_DOWN_STEP_S;
+    await saveCibaRequest(deps, authReqId, request);
+    throw tokenError('slow_down', 'polling too fast');
+  }
+  if (request.status === 'pending') {
+    const settled = await followConsent(ctx, authReqId, request, now);
+    if (settled !== 'approved') {
+      await saveCibaRequest(deps, authReqId, request);
+      throw tokenError('authorization_pending', 'the subscriber has not answered yet');
+    }
+  }
+  // Single use: of concurrent polls, only the one that takes the request gets tokens.
+  if ((await takeCibaRequest(deps, authReqId)) === null) {
+    throw new OAuthError('invalid_grant', 'unknown auth_req_id');
+  }
+  const { response } = await issueUserTokens(deps, {
+    app,
+    grantType: GRANT.ciba,
+    subscriber: request.subscriber,
+    purpose: request.purpose,
+    scopes: request.scopes,
+    amr: request.amr,
+    authTime: request.approvedAt ?? Math.floor(now / 1000),
+    idToken: request.openid ? {} : undefined,
+    refresh: request.offlineAccess ? {} : undefined,
+  });
+  return response;
+}
+
+/** The CIBA request follows its consent request: granted, denied, expired or still pending. */
+async function followConsent(
+  ctx: GrantContext,
+  authReqId: string,
+  request: CibaRequest,
+  now: number,
+): Promise<'approved' | 'pending'> {
+  const { deps } = ctx;
+  const consent =
+    request.consentRequestId === undefined ? null : await deps.consent.getRequest(request.consentRequestId);
+  const mismatch =
+    consent !== null && (consent.clientId !== request.clientId || consent.subscriber !== request.subscriber);
+  if (consent === null || mismatch || consent.status === 'expired') {
+    await deleteCibaRequest(deps, authReqId);
+    throw tokenError('expired_token', 'the consent request expired');
+  }
+  if (consent.status === 'denied') {
+    await deleteCibaRequest(deps, authReqId);
+    throw tokenError('access_denied', 'the subscriber denied the request');
+  }
+  if (consent.status === 'pending') return 'pending';
+  request.status = 'approved';
+  request.approvedAt = Math.floor(now / 1000);
+  return 'approved';
+}

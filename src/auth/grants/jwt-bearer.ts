@@ -1,0 +1,99 @@
+import { decodeJwt } from 'jose';
+import type { Application } from '../../admin/applications.js';
+import type { Deps } from '../../deps.js';
+import { OAuthError } from '../../errors.js';
+import { authenticateClient, invalidClient } from '../client-auth.js';
+import { resolveUserHint } from '../login-hint.js';
+import { SignedJwtError, verifyClientSignedJwt } from '../signed-jwt.js';
+import { GRANT } from './grant-types.js';
+import type { GrantContext, TokenResponse } from './types.js';
+import { parseUserScope, requireGrantType } from './user-scope.js';
+import { issueUserTokens } from './user-tokens.js';
+
+/** ICM §7.3: the flow "SHOULD return short-lived access tokens"; as long as an assertion may live. */
+const JWT_BEARER_MAX_TTL_S = 300;
+
+const invalidGrant = (why: string) => new OAuthError('invalid_grant', why);
+
+/**
+ * Who the client is for a JWT-bearer request. ICM §7.3: the signed grant assertion itself is the
+ * client authentication (iss = client_id); its signature is checked by the grant. A client that
+ * also authenticates the usual way must be the assertion's issuer.
+ */
+export async function jwtBearerClient(
+  deps: Deps,
+  authorization: string | undefined,
+  form: Map<string, string>,
+  audiences: readonly string[],
+): Promise<Application> {
+  const assertion = form.get('assertion');
+  if (assertion === undefined) throw new OAuthError('invalid_request', 'assertion is required');
+  let iss: unknown;
+  try {
+    iss = decodeJwt(assertion).iss;
+  } catch {
+    throw invalidGrant('malformed assertion');
+  }
+  if (typeof iss !== 'string') throw invalidGrant('assertion has no issuer');
+  const separate =
+    authorization?.startsWith('Basic ') || form.has('client_secret') || form.has('client_assertion');
+  if (separate) {
+    const app = await authenticateClient(deps, authorization, form, audiences);
+    if (app.clientId !== iss) throw invalidGrant('assertion issuer is not the authenticated client');
+    return app;
+  }
+  const app = await deps.applications.get(iss);
+  if (app === null || app.status !== 'active' || (form.has('client_id') && form.get('client_id') !== iss)) {
+    throw invalidClient();
+  }
+  return app;
+}
+
+/**
+ * RFC 7523 §2.1 JWT-bearer grant under ICM §7.3: claims iss, sub, aud, exp, iat, jti and scope
+ * are all mandatory, the `scope` request parameter is forbidden, `sub` is `tel:+E164` or
+ * `operatortoken:<TS.43 token>`, the legal basis must already exist (no user interaction, so
+ * missing consent is invalid_grant), and no refresh token is ever returned.
+ */
+export async function jwtBearer(ctx: GrantContext, app: Application): Promise<TokenResponse> {
+  const { deps } = ctx;
+  // ICM §7.3: the scope goes in the signed assertion; the request parameter MUST NOT be sent.
+  if (ctx.form.has('scope')) throw new OAuthError('invalid_request', 'scope belongs in the assertion');
+  const issuer = deps.config.publicUrl;
+  let claims;
+  try {
+    claims = await verifyClientSignedJwt(deps, app, ctx.form.get('assertion') as string, {
+      audiences: [`${issuer}/oauth2/token`, issuer],
+      jtiNamespace: 'assertion-jti',
+    });
+  } catch (error) {
+    if (error instanceof SignedJwtError) throw invalidGrant('invalid assertion');
+    throw error;
+  }
+  if (typeof claims.sub !== 'string') throw invalidGrant('assertion has no subject');
+  if (typeof claims.scope !== 'string') throw invalidGrant('assertion has no scope');
+  requireGrantType(app, GRANT.jwtBearer);
+  const request = parseUserScope(claims.scope, ctx.catalogue, app, { protocolScopes: false });
+  const user = await resolveUserHint(deps, claims.sub, ['tel', 'operatortoken']);
+  if (user === 'malformed') throw invalidGrant('unsupported subject format');
+  if (user === 'unknown') throw invalidGrant('unknown subject');
+  const decision = await deps.consent.check({
+    clientId: app.clientId,
+    purpose: request.purpose,
+    subscriber: user.subscriber,
+    scopes: request.scopes,
+  });
+  // ICM §7.6: no interaction here; the consumer obtains consent another way first.
+  if (!decision.allowed) throw invalidGrant('no legal basis for this purpose');
+  const { response } = await issueUserTokens(deps, {
+    app,
+    grantType: GRANT.jwtBearer,
+    subscriber: user.subscriber,
+    purpose: request.purpose,
+    scopes: request.scopes,
+    amr: [user.amr],
+    authTime: Math.floor(deps.clock.now() / 1000),
+    maxTtlSeconds: JWT_BEARER_MAX_TTL_S,
+  });
+  return response;
+}
