@@ -1,6 +1,6 @@
 import { ApiError } from '../../src/errors.js';
 import { assertKycFieldsAllowed } from '../../src/privacy/policies.js';
-import type { KycRecord } from '../../src/network/port.js';
+import type { KycAttribute, KycRecord } from '../../src/network/port.js';
 import { KYC_ERRORS } from './errors.js';
 import { jaroWinkler } from './jaro-winkler.js';
 import { normalise, type Comparison } from './normalise.js';
@@ -10,7 +10,7 @@ import { normalise, type Comparison } from './normalise.js';
  * The comparison rules are published in docs/kyc-match.md.
  */
 
-export type KycField = keyof KycRecord;
+export type KycField = KycAttribute;
 
 /** Every attribute of KYC_MatchRequestBody besides phoneNumber, in the order of the spec. */
 export const KYC_FIELDS = {

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { ApiError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { DeviceAddress, KycRecord, LookupOptions, NetworkBackend, Subscriber } from './port.js';
+import {
+  KYC_ATTRIBUTES,
+  type DeviceAddress,
+  type KycRecord,
+  type LookupOptions,
+  type NetworkBackend,
+  type Subscriber,
+} from './port.js';
 
 /**
  * The operator BSS adapter: the NetworkBackend port over HTTP (docs/operator-bss-contract.md).
@@ -26,36 +33,10 @@ export type HttpNetworkOptions = {
 
 const E164 = z.string().regex(/^\+[1-9][0-9]{4,14}$/);
 const instant = z.iso.datetime({ offset: true }).transform((v) => Date.parse(v));
-const KYC_KEYS = [
-  'idDocument',
-  'idDocumentType',
-  'idDocumentExpiryDate',
-  'name',
-  'givenName',
-  'familyName',
-  'nameKanaHankaku',
-  'nameKanaZenkaku',
-  'middleNames',
-  'familyNameAtBirth',
-  'address',
-  'streetName',
-  'streetNumber',
-  'postalCode',
-  'region',
-  'locality',
-  'country',
-  'houseNumberExtension',
-  'birthdate',
-  'email',
-  'gender',
-  'cityOfBirth',
-  'countryOfBirth',
-  'nationality',
-] as const satisfies readonly (keyof KycRecord)[];
 
 // Tolerant reader: attributes this platform does not know are ignored; null means absent.
 const KycAnswer = z
-  .object(Object.fromEntries(KYC_KEYS.map((k) => [k, z.string().nullish()])))
+  .object(Object.fromEntries(KYC_ATTRIBUTES.map((k) => [k, z.string().nullish()])))
   .transform(
     (kyc) => Object.fromEntries(Object.entries(kyc).filter(([, v]) => typeof v === 'string')) as KycRecord,
   );

@@ -6,32 +6,37 @@
 
 export type LineType = 'consumer' | 'business' | 'iot';
 
-export type KycRecord = Partial<{
-  idDocument: string;
-  idDocumentType: string;
-  idDocumentExpiryDate: string;
-  name: string;
-  givenName: string;
-  familyName: string;
-  nameKanaHankaku: string;
-  nameKanaZenkaku: string;
-  middleNames: string;
-  familyNameAtBirth: string;
-  address: string;
-  streetName: string;
-  streetNumber: string;
-  postalCode: string;
-  region: string;
-  locality: string;
-  country: string;
-  houseNumberExtension: string;
-  birthdate: string;
-  email: string;
-  gender: string;
-  cityOfBirth: string;
-  countryOfBirth: string;
-  nationality: string;
-}>;
+/** Every attribute of a KYC record: the KYC Match 0.4.0 request fields besides phoneNumber. */
+export const KYC_ATTRIBUTES = [
+  'idDocument',
+  'idDocumentType',
+  'idDocumentExpiryDate',
+  'name',
+  'givenName',
+  'familyName',
+  'nameKanaHankaku',
+  'nameKanaZenkaku',
+  'middleNames',
+  'familyNameAtBirth',
+  'address',
+  'streetName',
+  'streetNumber',
+  'postalCode',
+  'region',
+  'locality',
+  'country',
+  'houseNumberExtension',
+  'birthdate',
+  'email',
+  'gender',
+  'cityOfBirth',
+  'countryOfBirth',
+  'nationality',
+] as const;
+
+export type KycAttribute = (typeof KYC_ATTRIBUTES)[number];
+
+export type KycRecord = Partial<Record<KycAttribute, string>>;
 
 export type Subscriber = {
   /** E.164 with the leading '+'. */

@@ -1,4 +1,5 @@
 import { ApiError } from '../errors.js';
+import { KYC_ATTRIBUTES, type KycAttribute } from '../network/port.js';
 
 /**
  * Data-minimisation policies: what one declared purpose may learn from one API (DESIGN §2 step 9).
@@ -7,34 +8,9 @@ import { ApiError } from '../errors.js';
  */
 
 /** Every attribute KYC Match 0.4.0 can verify (besides phoneNumber, which identifies the subject). */
-export const KYC_FIELDS = [
-  'idDocument',
-  'idDocumentType',
-  'idDocumentExpiryDate',
-  'name',
-  'givenName',
-  'familyName',
-  'nameKanaHankaku',
-  'nameKanaZenkaku',
-  'middleNames',
-  'familyNameAtBirth',
-  'address',
-  'streetName',
-  'streetNumber',
-  'postalCode',
-  'region',
-  'locality',
-  'country',
-  'houseNumberExtension',
-  'birthdate',
-  'email',
-  'gender',
-  'cityOfBirth',
-  'countryOfBirth',
-  'nationality',
-] as const;
+export const KYC_FIELDS = KYC_ATTRIBUTES;
 
-export type KycField = (typeof KYC_FIELDS)[number];
+export type KycField = KycAttribute;
 
 /** SIM Swap: limits on top of the market's (SIM_SWAP_MAX_AGE_CAP_HOURS, SIM_SWAP_MONITORED_DAYS). */
 export type SimSwapDataPolicy = {
