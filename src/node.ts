@@ -99,8 +99,9 @@ function printDemoCredentials(url: string): void {
       `  client_id:     ${demo.clientId}`,
       `  client_secret: ${demo.clientSecret}`,
       `  token URL:     ${url}/oauth2/token`,
-      `  scopes:        dpv:FraudPreventionAndDetection ${demo.scopes.join(' ')}`,
-      '  test numbers:  docs/sandbox.md',
+      `  purposes:      ${demo.purposes.join(' ')} (exactly one per token request)`,
+      `  scopes:        ${demo.scopes.join(' ')}`,
+      '  more:          README.md (walk-through), docs/sandbox.md (test numbers, demo-backend signing key)',
       '',
     ].join('\n'),
   );
