@@ -72,6 +72,17 @@ describe.each(['memory', 'redis'] as const)('Number Verification single-use toke
     expect((await s.get(SHARE, t)).status).toBe(200);
   });
 
+  it('a used token is spent everywhere: introspection answers inactive, other APIs refuse it', async () => {
+    // A token may carry KYC Match too (one purpose, several APIs): once spent, it serves nothing.
+    const t = await token(`${IDENTITY} ${NV.verify} kyc-match:match`);
+    const kyc = () => s.post('/kyc-match/v0.4/match', { givenName: 'Ana' }, t);
+    expect((await kyc()).status).toBe(200);
+    expect(await s.tokens.introspect(t)).toMatchObject({ active: true });
+    expect((await verify({ phoneNumber: DEVICE }, t)).status).toBe(200);
+    expect(await s.tokens.introspect(t)).toEqual({ active: false });
+    await expectError(await kyc(), UNAUTHENTICATED);
+  });
+
   it('concurrent uses of one token: exactly one succeeds', async () => {
     const t = await token();
     const answers = await Promise.all(Array.from({ length: 8 }, () => verify({ phoneNumber: DEVICE }, t)));
@@ -96,11 +107,11 @@ describe('Number Verification single-use marker lifetime (memory)', () => {
     expect((await s.get(SHARE, t)).status).toBe(200);
     await s.later(299_000, async () => {
       await expectError(await s.get(SHARE, t), UNAUTHENTICATED);
-      expect(await s.store.get(`at-used:${jti}`)).not.toBeNull();
+      expect(await s.store.get(`revoked:${jti}`)).not.toBeNull();
     });
     // Past exp the token itself is invalid, so the marker can go (kept one skew margin longer).
     await s.later(exp * 1000 - s.clock.now() + 61_000, async () => {
-      expect(await s.store.get(`at-used:${jti}`)).toBeNull();
+      expect(await s.store.get(`revoked:${jti}`)).toBeNull();
       await expectError(await s.get(SHARE, t), UNAUTHENTICATED);
     });
   });

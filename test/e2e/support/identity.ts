@@ -66,6 +66,8 @@ export type TokenFlows = {
   jwtBearer(sub: string, scope: string): Promise<string>;
   /** CIBA poll mode; the legal basis is in place, so the first poll gets the tokens. */
   ciba(loginHint: string, scope: string): Promise<string>;
+  /** RFC 7662 introspection of a token by this client. */
+  introspect(token: string): Promise<Record<string, unknown>>;
   /** Authorization code + PKCE; the browser is a sandbox device of `phoneNumber` (the first by default). */
   authorizationCode(phoneNumber: string, scope: string, device?: DeviceAddress): Promise<string>;
 };
@@ -170,6 +172,7 @@ async function tokenFlows(url: string, client: TestClient): Promise<TokenFlows> 
         .sign(client.privateKey);
       return (await oidc.genericGrantRequest(bearer, GRANT.jwtBearer, { assertion })).access_token;
     },
+    introspect: async (token) => ({ ...(await oidc.tokenIntrospection(config, token)) }),
     ciba: async (loginHint, scope) => {
       const started = await oidc.initiateBackchannelAuthentication(config, { scope, login_hint: loginHint });
       // The first poll is answered at once (no earlier poll to be too fast after).
