@@ -83,6 +83,23 @@ describe.each(['memory', 'redis'] as const)('Number Verification single-use toke
     await expectError(await kyc(), UNAUTHENTICATED);
   });
 
+  it('HEAD is safe (RFC 9110 §9.2.1): it answers as GET would, without a body, and spends nothing', async () => {
+    const t = await token();
+    const head = await fetch(`${s.url}${SHARE}`, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${t}` },
+    });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await head.text()).toBe('');
+    expect(await (await s.get(SHARE, t)).json()).toEqual({ devicePhoneNumber: DEVICE });
+    const spent = await fetch(`${s.url}${SHARE}`, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${t}` },
+    });
+    expect(spent.status).toBe(401);
+  });
+
   it('concurrent uses of one token: exactly one succeeds', async () => {
     const t = await token();
     const answers = await Promise.all(Array.from({ length: 8 }, () => verify({ phoneNumber: DEVICE }, t)));
