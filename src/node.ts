@@ -99,7 +99,9 @@ function printDemoCredentials(url: string): void {
       `  client_id:     ${demo.clientId}`,
       `  client_secret: ${demo.clientSecret}`,
       `  token URL:     ${url}/oauth2/token`,
-      `  scopes:        dpv:FraudPreventionAndDetection ${demo.scopes.join(' ')}`,
+      // A token request names exactly one of these purposes, then scopes of that purpose.
+      `  purposes:      ${demo.purposes.join(' ')}`,
+      `  scopes:        ${demo.scopes.join(' ')}`,
       '  test numbers:  docs/sandbox.md',
       '',
     ].join('\n'),
