@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KycField } from '../../apis/kyc-match/service.js';
 import { CORRELATOR, expectError, expectSuccess, type Operation } from '../support/camara-assert.js';
+import { FULL, KANA, OUTLINE_23, PARTIAL, PROPERTIES, ALL, SCORED } from '../support/kyc-sandbox.js';
 import { upstreamSpec } from '../support/openapi-schema.js';
 import { IDENTITY, startIdentityServer, type IdentityServer } from '../e2e/support/identity.js';
 
@@ -15,61 +15,6 @@ import { IDENTITY, startIdentityServer, type IdentityServer } from '../e2e/suppo
 const PATH = '/kyc-match/v0.4/match';
 const op: Operation = { doc: upstreamSpec('kyc-match.yaml'), path: '/match', method: 'post' };
 const SCOPE = `${IDENTITY} kyc-match:match`;
-const FULL = '+34600000010'; // the complete record of the upstream example
-const KANA = '+34600000021';
-const PARTIAL = '+34600000023';
-
-/** Per property: a subscriber whose record holds it, the stored value, and a well-formed other value. */
-const PROPERTIES: Record<KycField, { subscriber: string; match: string; mismatch: string }> = {
-  idDocument: { subscriber: FULL, match: '66666666q', mismatch: '12345678A' },
-  idDocumentType: { subscriber: FULL, match: 'national_id_card', mismatch: 'passport' },
-  idDocumentExpiryDate: { subscriber: FULL, match: '2031-06-30', mismatch: '2030-01-01' },
-  name: { subscriber: FULL, match: 'Federica Sanchez Arjona', mismatch: 'Federico Sanchez Arjona' },
-  givenName: { subscriber: FULL, match: 'Federica', mismatch: 'Federico' },
-  familyName: { subscriber: FULL, match: 'Sanchez Arjona', mismatch: 'Sanches Arjona' },
-  nameKanaHankaku: { subscriber: KANA, match: 'ﾔﾏﾀﾞ ﾀﾛｳ', mismatch: 'ﾔﾏﾓﾄ ﾀﾛｳ' },
-  nameKanaZenkaku: { subscriber: KANA, match: 'ヤマダ タロウ', mismatch: 'ヤマモト タロウ' },
-  middleNames: { subscriber: PARTIAL, match: 'van den', mismatch: 'van der' },
-  familyNameAtBirth: { subscriber: FULL, match: 'Sanchez', mismatch: 'Sancho' },
-  address: {
-    subscriber: FULL,
-    match: 'Tokyo-to Chiyoda-ku Iidabashi 3-10-10',
-    mismatch: 'Tokyo-to Chiyoda-ku Iidabashi 3-10-11',
-  },
-  streetName: { subscriber: FULL, match: 'Nicolas Salmeron', mismatch: 'Nicolas Salmeron Alonso' },
-  streetNumber: { subscriber: FULL, match: '4', mismatch: '5' },
-  postalCode: { subscriber: FULL, match: '1028460', mismatch: '1028461' },
-  region: { subscriber: FULL, match: 'Tokyo', mismatch: 'Osaka' },
-  locality: { subscriber: FULL, match: 'ZZZZ', mismatch: 'YYYY' },
-  country: { subscriber: FULL, match: 'JP', mismatch: 'ES' },
-  houseNumberExtension: { subscriber: FULL, match: 'VVVV', mismatch: 'WWWW' },
-  birthdate: { subscriber: FULL, match: '1978-08-22', mismatch: '1978-08-23' },
-  email: { subscriber: FULL, match: 'abc@example.com', mismatch: 'abd@example.com' },
-  gender: { subscriber: FULL, match: 'FEMALE', mismatch: 'MALE' },
-  cityOfBirth: { subscriber: FULL, match: 'Madrid', mismatch: 'Malaga' },
-  countryOfBirth: { subscriber: FULL, match: 'ES', mismatch: 'FR' },
-  nationality: { subscriber: FULL, match: 'ES', mismatch: 'FR' },
-};
-const ALL = Object.keys(PROPERTIES) as KycField[];
-const SCORED: KycField[] = [
-  'name',
-  'givenName',
-  'familyName',
-  'nameKanaHankaku',
-  'nameKanaZenkaku',
-  'middleNames',
-  'familyNameAtBirth',
-  'address',
-  'streetName',
-  'streetNumber',
-  'region',
-  'locality',
-  'email',
-  'cityOfBirth',
-];
-// The plan's outlines 4 and 5 run over every property but houseNumberExtension.
-const OUTLINE_23 = ALL.filter((p) => p !== 'houseNumberExtension');
-
 let s: IdentityServer;
 /** The 2-legged token of the test application (KYC Match tokens serve many calls). */
 let twoLegged: string;
@@ -338,38 +283,5 @@ describe.each(['memory', 'redis'] as const)('KYC Match (%s)', (engine) => {
       const t = await s.tokens.clientCredentials('dpv:FraudPreventionAndDetection sim-swap:check');
       await expectError(await match({ name: 'x' }, t), error(403, 'PERMISSION_DENIED'), op);
     });
-  });
-});
-
-describe('KYC Match with second-level idDocument validation (KYC_ID_DOCUMENT_REQUIRED=true)', () => {
-  let strict: IdentityServer;
-  let token: string;
-  beforeAll(async () => {
-    strict = await startIdentityServer('memory', { env: { KYC_ID_DOCUMENT_REQUIRED: 'true' } });
-    token = await strict.tokens.clientCredentials(SCOPE);
-  });
-  afterAll(async () => {
-    await strict?.close();
-  });
-  const match = (body: unknown) => strict.post(PATH, body, token);
-
-  it('@KYC_Match_7_success_id_document_required', async () => {
-    const body = await expectMatch(
-      await match({ phoneNumber: FULL, idDocument: '66666666Q', name: 'Federica' }),
-    );
-    expect(body).toEqual({ idDocumentMatch: 'true', nameMatch: 'false', nameMatchScore: 87 });
-  });
-
-  it('@KYC_Match_12_idDocument_required', async () => {
-    const res = await match({ phoneNumber: FULL, name: 'Federica Sanchez Arjona' });
-    await expectError(res, error(403, 'KNOW_YOUR_CUSTOMER.ID_DOCUMENT_REQUIRED'), op);
-  });
-
-  it('@KYC_Match_13_idDocument_mismatch_when_idDocument_is_required', async () => {
-    const res = await match({ phoneNumber: FULL, idDocument: '12345678Z', name: 'Federica Sanchez Arjona' });
-    await expectError(res, error(403, 'KNOW_YOUR_CUSTOMER.ID_DOCUMENT_MISMATCH'), op);
-    // A record without an idDocument cannot confirm one: mismatch, never a match by default.
-    const partial = await match({ phoneNumber: PARTIAL, idDocument: '12345678Z', name: 'Maria' });
-    await expectError(partial, error(403, 'KNOW_YOUR_CUSTOMER.ID_DOCUMENT_MISMATCH'), op);
   });
 });
