@@ -50,7 +50,9 @@ export const numberVerification: ApiModule = {
       const deviceNumber = authenticatedDeviceNumber(access);
       await requireLegalBasis(deps, access, deviceNumber, c.get('legalBasis'));
       const devicePhoneNumber = shareDevicePhoneNumber(deviceNumber, policyOf(deps, access));
-      await consumeToken(deps.store, access, deps.clock.now());
+      // HEAD is answered by this GET route without the body: a safe method (RFC 9110 §9.2.1)
+      // must not spend the single-use token that the client would then need for the number.
+      if (c.req.method !== 'HEAD') await consumeToken(deps.store, access, deps.clock.now());
       return c.json({ devicePhoneNumber }, 200);
     });
     return router;

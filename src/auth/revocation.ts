@@ -20,6 +20,22 @@ export async function revokeJti(store: Store, jti: string, exp: number, nowMs: n
 }
 
 /**
+ * Spends a single-use access token (Number Verification): the first use writes the token's
+ * revocation record in one atomic write (SET NX), so that afterwards the token is refused
+ * everywhere, on every API and at introspection, like a revoked one. False when the record was
+ * already there (used, or revoked). Kept `marginMs` past `exp`, for instances whose clock lags.
+ */
+export async function spendAccessToken(
+  store: Store,
+  access: Pick<AccessContext, 'jti' | 'exp'>,
+  nowMs: number,
+  marginMs: number,
+): Promise<boolean> {
+  const ttlMs = Math.max(1000, access.exp * 1000 - nowMs + marginMs);
+  return store.setIfAbsent(revokedKey(access.jti), '1', ttlMs);
+}
+
+/**
  * One store read. The resource pipeline issues it together with the rate-limit hit so that both
  * travel in the same round trip (DESIGN §2 hot-path budget; ratelimit/middleware.ts).
  */

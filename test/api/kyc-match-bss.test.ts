@@ -1,9 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { post, testPlatform } from '../support/app.js';
+import { DEMO, post, testPlatform } from '../support/app.js';
 import { expectError } from '../support/requests.js';
-import { acquireToken } from '../support/tokens.js';
+import { clientCredentialsToken } from '../e2e/support/oauth.js';
+
+/** The demo application's 2-legged KYC Match scope (client credentials, in process). */
+const SCOPE = 'dpv:IdentityVerification kyc-match:match';
 
 /** KYC Match on the operator BSS adapter (NETWORK_BACKEND=http), end to end through the platform. */
 
@@ -43,7 +46,7 @@ describe('KYC Match over the operator BSS', () => {
   it('matches against the record the BSS returns', async () => {
     status = 200;
     const platform = await platformOnBss();
-    const token = await acquireToken(platform, { flow: 'clientCredentials', scopes: ['kyc-match:match'] });
+    const token = await clientCredentialsToken(platform.app, DEMO, SCOPE);
     const res = await post(
       platform.app,
       '/kyc-match/v0.4/match',
@@ -57,7 +60,7 @@ describe('KYC Match over the operator BSS', () => {
   it('an upstream failure is 502 BAD_GATEWAY with the fixed message only', async () => {
     status = 500;
     const platform = await platformOnBss();
-    const token = await acquireToken(platform, { flow: 'clientCredentials', scopes: ['kyc-match:match'] });
+    const token = await clientCredentialsToken(platform.app, DEMO, SCOPE);
     const res = await post(
       platform.app,
       '/kyc-match/v0.4/match',

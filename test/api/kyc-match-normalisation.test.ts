@@ -1,6 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { post, testPlatform, type TestPlatform } from '../support/app.js';
-import { acquireToken } from '../support/tokens.js';
+import { DEMO, post, testPlatform, type TestPlatform } from '../support/app.js';
+import { clientCredentialsToken } from '../e2e/support/oauth.js';
+
+/** The demo application's 2-legged KYC Match scope (client credentials, in process). */
+const SCOPE = 'dpv:IdentityVerification kyc-match:match';
 
 /** The published comparison rules (docs/kyc-match.md) on the sandbox records, through the API. */
 
@@ -8,7 +11,7 @@ const PATH = '/kyc-match/v0.4/match';
 let platform: TestPlatform;
 
 async function match(body: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const token = await acquireToken(platform, { flow: 'clientCredentials', scopes: ['kyc-match:match'] });
+  const token = await clientCredentialsToken(platform.app, DEMO, SCOPE);
   const res = await post(platform.app, PATH, body, token);
   expect(res.status).toBe(200);
   return (await res.json()) as Record<string, unknown>;

@@ -1,85 +1,114 @@
-import { beforeEach, describe, expect, it } from 'vitest';
-import { NumberVerificationShareResponse } from '../../apis/number-verification/routes.js';
-import { post, testPlatform, type TestPlatform } from '../support/app.js';
-import { CORRELATOR, expectError, get } from '../support/requests.js';
-import { acquireToken, expiredToken, invalidToken, type Flow } from '../support/tokens.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectError, expectSuccess, type Operation } from '../support/camara-assert.js';
+import { upstreamSpec } from '../support/openapi-schema.js';
+import {
+  IDENTITY,
+  NV,
+  sandboxOperatorToken,
+  startIdentityServer,
+  type IdentityServer,
+} from '../e2e/support/identity.js';
 
-/** Number Verification 2.1.0 phoneNumberShare (TEST-PLAN §5). */
+/**
+ * Number Verification 2.1.0 phoneNumberShare (TEST-PLAN §5) over a real socket, on memory and on
+ * Redis, with tokens from the real flows. The device is +34600000010, behind CGNAT: the network
+ * knows it by address and port (198.51.100.10:40010), which the edge forwards in
+ * X-Forwarded-For and X-Forwarded-Port.
+ */
 
 const PATH = '/number-verification/v2/device-phone-number';
+const op: Operation = {
+  doc: upstreamSpec('number-verification.yaml'),
+  path: '/device-phone-number',
+  method: 'get',
+};
 const DEVICE = '+34600000010';
-const SHARE = ['number-verification:device-phone-number:read'];
+const SCOPE = `${IDENTITY} ${NV.share}`;
 
-let platform: TestPlatform;
-const token = (flow: Flow = 'networkBased', scopes: readonly string[] = SHARE) =>
-  acquireToken(platform, { flow, scopes, ...(flow === 'clientCredentials' ? {} : { subscriber: DEVICE }) });
-
-async function expectShared(res: Response, number: string): Promise<void> {
-  expect(res.status).toBe(200);
-  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-  expect(res.headers.get('x-correlator')).toBe(CORRELATOR);
-  const body: unknown = await res.json();
-  expect(NumberVerificationShareResponse.strict().safeParse(body).success).toBe(true);
-  expect(body).toEqual({ devicePhoneNumber: number });
-}
-
-beforeEach(async () => {
-  platform = await testPlatform();
-});
-
-describe('Number Verification device-phone-number', () => {
-  it('@phone_number_share_01_generic_success_scenario', async () => {
-    await expectShared(await get(platform.app, PATH, await token()), DEVICE);
+describe.each(['memory', 'redis'] as const)('Number Verification device-phone-number (%s)', (engine) => {
+  let s: IdentityServer;
+  beforeAll(async () => {
+    s = await startIdentityServer(engine);
+  });
+  afterAll(async () => {
+    await s?.close();
   });
 
-  it.each(['networkBased', 'operatorToken'] as const)(
+  const MOBILE_NETWORK = {
+    'authorization code, network-based': (scope: string) => s.tokens.authorizationCode(DEVICE, scope),
+    'CIBA operatortoken:': (scope: string) =>
+      s.tokens.ciba(`operatortoken:${sandboxOperatorToken(DEVICE)}`, scope),
+    'JWT-bearer operatortoken:': (scope: string) =>
+      s.tokens.jwtBearer(`operatortoken:${sandboxOperatorToken(DEVICE)}`, scope),
+  };
+  const fresh = (scope = SCOPE) => MOBILE_NETWORK['JWT-bearer operatortoken:'](scope);
+  const share = (token: string | undefined) => s.get(PATH, token);
+
+  async function expectShared(res: Response): Promise<void> {
+    const body = await expectSuccess(res, op);
+    expect(body).toEqual({ devicePhoneNumber: DEVICE });
+  }
+
+  it('@phone_number_share_01_generic_success_scenario', async () => {
+    await expectShared(await share(await s.tokens.authorizationCode(DEVICE, SCOPE)));
+  });
+
+  it.each(Object.keys(MOBILE_NETWORK) as (keyof typeof MOBILE_NETWORK)[])(
     '@phone_number_share_02_success_scenario (%s)',
     async (flow) => {
-      await expectShared(await get(platform.app, PATH, await token(flow)), DEVICE);
+      await expectShared(await share(await MOBILE_NETWORK[flow](SCOPE)));
     },
   );
 
   it('@phone_number_verify_401.1_no_authorization_header (share)', async () => {
-    await expectError(await get(platform.app, PATH, undefined), 401, 'UNAUTHENTICATED');
+    await expectError(await share(undefined), { status: 401, code: 'UNAUTHENTICATED' }, op);
   });
 
   it('@phone_number_verify_401.2_expired_access_token (share)', async () => {
-    const t = await expiredToken(platform, { flow: 'networkBased', subscriber: DEVICE, scopes: SHARE });
-    await expectError(await get(platform.app, PATH, t), 401, 'UNAUTHENTICATED');
+    const expiring = await fresh(); // NV tokens live 300 s
+    const res = await s.later(301_000, () => share(expiring));
+    await expectError(res, { status: 401, code: 'UNAUTHENTICATED' }, op);
+    // The same token before its exp: valid and still unused.
+    await expectShared(await share(expiring));
   });
 
   it('@phone_number_verify_401.3_invalid_access_token (share)', async () => {
-    const t = await invalidToken(platform, { flow: 'networkBased', subscriber: DEVICE, scopes: SHARE });
-    await expectError(await get(platform.app, PATH, t), 401, 'UNAUTHENTICATED');
+    const [header, payload, signature] = (await fresh()).split('.') as [string, string, string];
+    const tampered = `${header}.${payload}.${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`;
+    await expectError(await share(tampered), { status: 401, code: 'UNAUTHENTICATED' }, op);
   });
 
   it('@phoneNumberShare_403.1_invalid_token_permissions', async () => {
-    const t = await token('networkBased', ['number-verification:verify']);
-    await expectError(await get(platform.app, PATH, t), 403, 'PERMISSION_DENIED');
+    const verifyOnly = await s.tokens.authorizationCode(DEVICE, `${IDENTITY} ${NV.verify}`);
+    await expectError(await share(verifyOnly), { status: 403, code: 'PERMISSION_DENIED' }, op);
   });
 
-  it.each(['telHint', 'smsOtp', 'password'] as const)(
+  it.each([
+    ['CIBA login_hint=tel:', () => s.tokens.ciba(`tel:${DEVICE}`, SCOPE)],
+    ['CIBA login_hint=ipport:', () => s.tokens.ciba('ipport:198.51.100.10:40010', SCOPE)],
+    ['JWT-bearer sub=tel:', () => s.tokens.jwtBearer(`tel:${DEVICE}`, SCOPE)],
+  ])(
     '@phoneNumberShare_403.2_not_authenticated_using_network_or_sim_based_authentication (%s)',
-    async (flow) => {
+    async (_, acquire) => {
+      const asserted = await acquire();
+      expect((await s.deps.tokens.verify(asserted)).amr).toEqual(['client_asserted']);
       await expectError(
-        await get(platform.app, PATH, await token(flow)),
-        403,
-        'NUMBER_VERIFICATION.USER_NOT_AUTHENTICATED_BY_MOBILE_NETWORK',
+        await share(asserted),
+        { status: 403, code: 'NUMBER_VERIFICATION.USER_NOT_AUTHENTICATED_BY_MOBILE_NETWORK' },
+        op,
       );
     },
   );
 
-  it('refuses a 2-legged token with 403 PERMISSION_DENIED (NV is 3-legged only)', async () => {
-    await expectError(
-      await get(platform.app, PATH, await token('clientCredentials')),
-      403,
-      'PERMISSION_DENIED',
-    );
+  it('refuses a 2-legged token with 403 PERMISSION_DENIED, even where onboarding allowed one', async () => {
+    const twoLegged = await s.register({ twoLeggedApis: ['number-verification'] });
+    const res = await share(await twoLegged.clientCredentials(SCOPE));
+    await expectError(res, { status: 403, code: 'PERMISSION_DENIED' }, op);
   });
 
   it('answers 405 with Allow for another method on the share path', async () => {
-    const res = await post(platform.app, PATH, {}, await token());
-    await expectError(res, 405, 'METHOD_NOT_ALLOWED');
+    const res = await s.post(PATH, {}, await fresh());
+    await expectError(res, { status: 405, code: 'METHOD_NOT_ALLOWED' });
     expect(res.headers.get('allow')).toBe('GET');
   });
 });

@@ -94,6 +94,18 @@ describe('client credentials: purpose, scope and the 2-legged agreement (ICM §s
     expect(issued).not.toHaveBeenCalled();
   });
 
+  it('refuses a scope its purpose may not use (purpose registry), as the user flows do', async () => {
+    // dpv:IdentityVerification covers KYC Match and Number Verification, not SIM Swap.
+    const identity = await registerClient(p.deps, { purposes: ['dpv:IdentityVerification'] });
+    const res = await request({ scope: 'dpv:IdentityVerification sim-swap:check' }, identity);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      error: 'invalid_scope',
+      error_description: 'scope not allowed for this purpose',
+    });
+    expect(issued).not.toHaveBeenCalled();
+  });
+
   it('refuses the grant to a client not onboarded for it', async () => {
     const noGrant = await registerClient(p.deps, { grantTypes: [] });
     const res = await request({ scope: `${PURPOSE} sim-swap:check` }, noGrant);

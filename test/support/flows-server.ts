@@ -1,23 +1,9 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
-import { ManualClock } from '../../src/clock.js';
 import type { Store } from '../../src/store/port.js';
 import { RedisStore } from '../../src/store/redis.js';
 import { flowsPlatform, type FlowsPlatform } from './flows.js';
-
-/**
- * Real time plus what the test advanced: client libraries compare token times with their own
- * clock, and the server must still move forward on demand (CIBA polling intervals).
- */
-class RunningClock extends ManualClock {
-  private offset = 0;
-  override now(): number {
-    return Date.now() + this.offset;
-  }
-  override advance(ms: number): void {
-    this.offset += ms;
-  }
-}
+import { RunningClock } from './running-clock.js';
 
 export type FlowsServer = FlowsPlatform & { url: string; close(): Promise<void> };
 

@@ -23,6 +23,12 @@ export async function clientCredentials(ctx: GrantContext, app: Application): Pr
       throw new OAuthError('unauthorized_client', 'two-legged access is not allowed for this API');
     }
   }
+  // ICM §7.1: the flow is validated per application, purpose and scopes. A purpose that may not
+  // use an API (purpose registry) gets no token for it, as in the user flows: every call would be
+  // refused anyway.
+  if (!ctx.deps.purposes.allowsScopes(request.purpose, request.scopes)) {
+    throw new OAuthError('invalid_scope', 'scope not allowed for this purpose');
+  }
   const issued = await ctx.deps.tokens.issue({
     clientId: app.clientId,
     scopes: request.scopes,

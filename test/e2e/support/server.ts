@@ -2,7 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from '../../../src/app.js';
 import { buildDeps, seedSandbox } from '../../../src/bootstrap.js';
-import { systemClock } from '../../../src/clock.js';
+import type { Application } from '../../../src/admin/applications.js';
+import { systemClock, type Clock } from '../../../src/clock.js';
 import { parseConfig } from '../../../src/config.js';
 import type { Deps } from '../../../src/deps.js';
 import { silentLogger } from '../../../src/log.js';
@@ -31,6 +32,10 @@ export type ServerOptions = {
   env?: Record<string, string>;
   /** The issuer, when it is another server's (several processes behind one public URL). */
   publicUrl?: string;
+  /** The server's clock (default: the system clock). */
+  clock?: Clock;
+  /** The test application's onboarding record, over the defaults of registerClient. */
+  client?: Partial<Application>;
 };
 
 export function redisUrl(): string {
@@ -61,13 +66,14 @@ export async function startServer(options: ServerOptions): Promise<E2EServer> {
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
+  const clock = options.clock ?? systemClock;
   let store: Store;
   if (options.engine === 'redis') {
     const redis = new RedisStore({ url: redisUrl(), keyPrefix: options.keyPrefix ?? uniquePrefix() });
     await redis.connect();
     store = redis;
   } else {
-    store = new MemoryStore(systemClock);
+    store = new MemoryStore(clock);
   }
   const config = parseConfig({
     NODE_ENV: 'test',
@@ -75,9 +81,9 @@ export async function startServer(options: ServerOptions): Promise<E2EServer> {
     LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const deps = await buildDeps(config, { store, clock: systemClock, logger: silentLogger });
+  const deps = await buildDeps(config, { store, clock, logger: silentLogger });
   await seedSandbox(deps);
-  const client = await registerClient(deps);
+  const client = await registerClient(deps, options.client);
   const app = createApp(deps);
   slot.fetch = (request, env) => app.fetch(request, env);
 
