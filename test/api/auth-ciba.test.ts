@@ -199,6 +199,16 @@ describe('CIBA poll mode (CIBA Core, ICM §7.4)', () => {
     expect(await oauthError(res)).toEqual({ status: 403, error: 'access_denied' });
   });
 
+  it('refuses a request approved at once when the legal basis is gone by the poll, then forgets it', async () => {
+    const p = await flowsPlatform();
+    const { auth_req_id } = await start(p);
+    p.consent.decisions.set(SUBSCRIBER.swapped, { allowed: false, reason: 'consent_required' });
+    expect(await oauthError(await poll(p, auth_req_id))).toEqual({ status: 400, error: 'access_denied' });
+    p.consent.decisions.delete(SUBSCRIBER.swapped);
+    p.clock.advance(5000);
+    expect(await oauthError(await poll(p, auth_req_id))).toEqual({ status: 400, error: 'invalid_grant' });
+  });
+
   describe('when consent must be captured', () => {
     const needsConsent = async () => {
       const p = await flowsPlatform();

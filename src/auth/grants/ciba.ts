@@ -54,6 +54,18 @@ export async function cibaGrant(ctx: GrantContext, app: Application): Promise<To
       throw tokenError('authorization_pending', 'the subscriber has not answered yet');
     }
   }
+  // ICM §7.5: no token once the legal basis is gone. A request approved silently (the basis
+  // existed at bc-authorize) or through a consent since withdrawn is refused like a denial.
+  const basis = await deps.consent.check({
+    clientId: request.clientId,
+    purpose: request.purpose,
+    subscriber: request.subscriber,
+    scopes: request.scopes,
+  });
+  if (!basis.allowed) {
+    await deleteCibaRequest(deps, authReqId);
+    throw tokenError('access_denied', 'no legal basis for this purpose any more');
+  }
   // Single use: of concurrent polls, only the one that takes the request gets tokens.
   if ((await takeCibaRequest(deps, authReqId)) === null) {
     throw new OAuthError('invalid_grant', 'unknown auth_req_id');
