@@ -9,7 +9,7 @@ import { flowsPlatform, type FlowsPlatform } from './flows.js';
  * Real time plus what the test advanced: client libraries compare token times with their own
  * clock, and the server must still move forward on demand (CIBA polling intervals).
  */
-class RunningClock extends ManualClock {
+export class RunningClock extends ManualClock {
   private offset = 0;
   override now(): number {
     return Date.now() + this.offset;
