@@ -258,6 +258,18 @@ describe('CIBA poll mode (CIBA Core, ICM §7.4)', () => {
       expect(await oauthError(await poll(p, auth_req_id))).toEqual({ status: 400, error: 'invalid_grant' });
     });
 
+    it('settles when the legal basis comes another way (another request answered, an import)', async () => {
+      const p = await needsConsent();
+      const { auth_req_id } = await start(p);
+      expect(await oauthError(await poll(p, auth_req_id))).toEqual({
+        status: 400,
+        error: 'authorization_pending',
+      });
+      p.consent.decisions.set(SUBSCRIBER.swapped, { allowed: true, basis: 'consent' });
+      p.clock.advance(5000);
+      expect((await poll(p, auth_req_id)).status).toBe(200);
+    });
+
     it('answers expired_token once expires_in has passed', async () => {
       const p = await needsConsent();
       const { auth_req_id, expires_in } = await start(p);

@@ -158,6 +158,42 @@ describe.each(['memory', 'redis'] as const)('CIBA with consent, end to end (%s)'
     expect(await notifications(s, DEMO_APP.clientId, CREDIT)).toEqual([]);
   });
 
+  it('a consent given through another request or imported by the operator settles the open requests', async () => {
+    const config = await demoApp(s);
+    // The client asked twice (a retry): the subscriber got two links and answers the newest.
+    const first = await start(config, 'tel:+34600000012');
+    const second = await start(config, 'tel:+34600000012');
+    for (const started of [first, second]) {
+      await expect(pollOnce(config, started.auth_req_id)).rejects.toMatchObject({
+        error: 'authorization_pending',
+      });
+    }
+    const [newest] = await notifications(s, DEMO_APP.clientId, CREDIT);
+    expect((await answerConsent(new Browser(), (newest as { url: string }).url, 'grant')).status).toBe(200);
+    for (const started of [second, first]) {
+      const tokens = await client.pollBackchannelAuthenticationGrant(config, { ...started, interval: 0 });
+      expect(await callApi(s, '/sim-swap/v2/check', tokens.access_token)).toEqual({
+        status: 200,
+        body: { swapped: true },
+      });
+    }
+
+    // The operator's own channel captured the consent while the client was polling.
+    const started = await start(config, 'tel:+34600000013');
+    await expect(pollOnce(config, started.auth_req_id)).rejects.toMatchObject({
+      error: 'authorization_pending',
+    });
+    const imported = await operatorPost(s, '/internal/consents', {
+      phoneNumber: '+34600000013',
+      clientId: DEMO_APP.clientId,
+      purpose: CREDIT,
+      scopes: ['sim-swap:check', 'sim-swap:retrieve-date'],
+    });
+    expect(imported.status).toBe(201);
+    const tokens = await client.pollBackchannelAuthenticationGrant(config, { ...started, interval: 0 });
+    expect(tokens.refresh_token).toEqual(expect.any(String));
+  });
+
   it('no subscriber number in any log line of these flows', () => {
     expect(s.logs.some((l) => l.includes('"consent withdrawn"'))).toBe(true);
     expectNoNumbersIn(s.logs);
