@@ -1,4 +1,3 @@
-import { SignJWT } from 'jose';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,7 +10,6 @@ import {
   demoBackend,
   expectNoNumbersIn,
   FRAUD,
-  JWT_BEARER_GRANT,
   operatorPost,
   PERMISSION_DENIED,
   startConsentServer,
@@ -37,20 +35,7 @@ describe.each(['memory', 'redis'] as const)('JWT-bearer and objections, end to e
     await s?.close();
   });
 
-  /** demo-backend's JWT-bearer grant for `number` (ICM §7.3: the scope inside the assertion). */
-  async function jwtBearer(number: string, scope: string) {
-    const now = Math.floor(Date.now() / 1000);
-    const assertion = await new SignJWT({ scope })
-      .setProtectedHeader({ alg: 'ES256', kid: backend.jwk.kid as string })
-      .setIssuer(DEMO_BACKEND)
-      .setSubject(`tel:${number}`)
-      .setAudience(backend.config.serverMetadata().token_endpoint as string)
-      .setIssuedAt(now)
-      .setExpirationTime(now + 60)
-      .setJti(crypto.randomUUID())
-      .sign(backend.key);
-    return client.genericGrantRequest(backend.config, JWT_BEARER_GRANT, { assertion });
-  }
+  const jwtBearer = (number: string, scope: string) => backend.jwtBearer(`tel:${number}`, scope);
   const refused = { error: 'invalid_grant', status: 400 };
   const simSwap = (token: string) => callApi(s, '/sim-swap/v2/check', token);
 

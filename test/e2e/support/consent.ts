@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { importJWK, type JWK } from 'jose';
+import { importJWK, SignJWT, type JWK } from 'jose';
 import * as client from 'openid-client';
 import { expect } from 'vitest';
 import privateJwks from '../../../sandbox/demo-backend.private-jwks.json' with { type: 'json' };
@@ -111,7 +111,7 @@ export function expectNoNumbersIn(logs: readonly string[]): void {
 }
 
 /**
- * openid-client configured by discovery. Token requests advance the server's clock by one CIBA
+ * openid-client configured by discovery. Each CIBA poll advances the server's clock by one
  * interval first, so that polling is never too fast and no test waits.
  */
 async function discover(s: ConsentServer, clientId: string, auth: client.ClientAuth) {
@@ -123,7 +123,8 @@ async function discover(s: ConsentServer, clientId: string, auth: client.ClientA
     { execute: [client.allowInsecureRequests] },
   );
   config[client.customFetch] = (url, options) => {
-    if (url.endsWith('/oauth2/token')) s.clock.advance(s.deps.config.ciba.intervalSeconds * 1000);
+    const poll = url.endsWith('/oauth2/token') && String(options.body).includes('auth_req_id=');
+    if (poll) s.clock.advance(s.deps.config.ciba.intervalSeconds * 1000);
     return fetch(url, options as RequestInit);
   };
   return config;
@@ -133,11 +134,39 @@ async function discover(s: ConsentServer, clientId: string, auth: client.ClientA
 export const demoApp = (s: ConsentServer) =>
   discover(s, DEMO_APP.clientId, client.ClientSecretBasic(DEMO_APP.secret));
 
-/** demo-backend: private_key_jwt with its published sandbox key; JWT-bearer and CIBA. */
+/**
+ * demo-backend: private_key_jwt with its published sandbox key; JWT-bearer and CIBA. Its
+ * assertions take their times from the server's clock (a client kept in sync with the server),
+ * which the CIBA polls move ahead of the wall clock.
+ */
 export async function demoBackend(s: ConsentServer) {
   const jwk = privateJwks.keys[0] as JWK;
   const key = (await importJWK(jwk, 'ES256')) as CryptoKey;
-  return { config: await discover(s, DEMO_BACKEND, client.PrivateKeyJwt({ key, kid: jwk.kid })), key, jwk };
+  const auth = client.PrivateKeyJwt(
+    { key, kid: jwk.kid },
+    {
+      [client.modifyAssertion]: (_header, payload) => {
+        const now = Math.floor(s.clock.now() / 1000);
+        Object.assign(payload, { iat: now, nbf: now, exp: now + 60 });
+      },
+    },
+  );
+  const config = await discover(s, DEMO_BACKEND, auth);
+  /** A JWT-bearer grant for `subject` (ICM §7.3: the scope inside the signed assertion). */
+  const jwtBearer = async (subject: string, scope: string) => {
+    const now = Math.floor(s.clock.now() / 1000);
+    const assertion = await new SignJWT({ scope })
+      .setProtectedHeader({ alg: 'ES256', kid: jwk.kid as string })
+      .setIssuer(DEMO_BACKEND)
+      .setSubject(subject)
+      .setAudience(config.serverMetadata().token_endpoint as string)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 60)
+      .setJti(crypto.randomUUID())
+      .sign(key);
+    return client.genericGrantRequest(config, JWT_BEARER_GRANT, { assertion });
+  };
+  return { config, jwtBearer };
 }
 
 /** A POST to the operator's internal API (OPERATOR_API_KEYS). */
