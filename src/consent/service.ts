@@ -5,7 +5,7 @@ import type { Pseudonymizer } from '../privacy/pseudonym.js';
 import type { Store } from '../store/port.js';
 import { consentError } from './errors.js';
 import type { ConsentLinks } from './links.js';
-import type { ConsentNotifier } from './notifier.js';
+import { notificationOf, type ConsentNotifier } from './notifier.js';
 import type {
   AccessQuery,
   Actor,
@@ -189,7 +189,7 @@ export class StoreConsentService implements ConsentManager {
     this.o.logger.info('consent request created', { requestId: stored.id, ...this.about(stored), subject });
     // The authorize flow shows the page in the subscriber's own browser; the others need the channel.
     if (query.source !== 'authorize') {
-      const notification = { ...request, requestId: stored.id, applicationName: app.name, url: captureUrl };
+      const notification = notificationOf(stored, app.name, captureUrl);
       await this.o.notifier.deliver(notification, query.subscriber);
     }
     return { request: { ...request, subscriber: query.subscriber }, captureUrl };

@@ -144,8 +144,18 @@ describe.each(engines())('consent service on $name', (engine) => {
     expect(captureUrl).toMatch(
       new RegExp(`^http://gateway.test/consent/${request.id}\\?t=[A-Za-z0-9_-]{43}$`),
     );
-    expect(outbox().list({ requestId: request.id })).toMatchObject([
-      { url: captureUrl, applicationName: 'Demo Bank (sandbox)' },
+    expect(outbox().list({ requestId: request.id })).toEqual([
+      {
+        requestId: request.id,
+        clientId: 'demo-app',
+        applicationName: 'Demo Bank (sandbox)',
+        purpose: request.purpose,
+        scopes: request.scopes,
+        source: 'ciba',
+        url: captureUrl,
+        createdAt: request.createdAt,
+        expiresAt: request.expiresAt,
+      },
     ]);
     expect(await m.status(q())).toMatchObject({
       valid: false,

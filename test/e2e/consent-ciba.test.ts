@@ -57,8 +57,21 @@ describe.each(['memory', 'redis'] as const)('CIBA with consent, end to end (%s)'
 
     // The channel delivered the link; the log has it, without the number.
     const link = await theLink();
+    expect(Object.keys(link).sort()).toEqual([
+      'applicationName',
+      'clientId',
+      'createdAt',
+      'expiresAt',
+      'purpose',
+      'requestId',
+      'scopes',
+      'source',
+      'url',
+    ]);
     expect(link).toMatchObject({
       clientId: DEMO_APP.clientId,
+      applicationName: 'Demo Bank (sandbox)',
+      source: 'ciba',
       scopes: ['sim-swap:check', 'sim-swap:retrieve-date'],
     });
     expect(link.url).toMatch(new RegExp(`^${s.url}/consent/${link.requestId}\\?t=[A-Za-z0-9_-]{43}$`));
