@@ -116,9 +116,22 @@ describe.each(['memory', 'redis'] as const)('CIBA with consent, end to end (%s)'
     expect(withdrawn.status).toBe(200);
     expect(withdrawn.body).toMatchObject({ clientId: DEMO_APP.clientId, purpose: CREDIT, status: 'revoked' });
 
+    expect(await callApi(s, `/consents/${CREDIT}`, access, undefined, 'DELETE')).toEqual({
+      status: 404,
+      body: {
+        status: 404,
+        code: 'CONSENT.NOTHING_TO_WITHDRAW',
+        message: 'There is no consent to withdraw for this application and purpose.',
+      },
+    });
+
     // The very next call is refused, with the answer a number nobody has gets.
     expect(await callApi(s, '/sim-swap/v2/check', access)).toEqual({ status: 403, body: PERMISSION_DENIED });
     const twoLegged = await client.clientCredentialsGrant(config, { scope: `${CREDIT} sim-swap:check` });
+    expect(await callApi(s, '/consents', twoLegged.access_token, undefined, 'GET')).toEqual({
+      status: 403,
+      body: PERMISSION_DENIED,
+    });
     for (const phoneNumber of [SWAPPED, UNKNOWN]) {
       const res = await callApi(s, '/sim-swap/v2/check', twoLegged.access_token, { phoneNumber });
       expect(res, phoneNumber).toEqual({ status: 403, body: PERMISSION_DENIED });
