@@ -220,6 +220,15 @@ describe.each(['memory', 'redis'] as const)('CIBA with consent, end to end (%s)'
     expect(tokens.refresh_token).toEqual(expect.any(String));
   });
 
+  it('a client cannot message a subscriber more than CONSENT_CAPTURES_PER_DAY times a day', async () => {
+    const config = await demoApp(s);
+    const hint = 'tel:+34600000014';
+    for (let i = 0; i < s.deps.config.consent.capturesPerDay; i++) await start(config, hint);
+    const before = (await notifications(s, DEMO_APP.clientId)).length;
+    await expect(start(config, hint)).rejects.toMatchObject({ error: 'access_denied', status: 403 });
+    expect(await notifications(s, DEMO_APP.clientId)).toHaveLength(before);
+  });
+
   it('no subscriber number in any log line of these flows', () => {
     expect(s.logs.some((l) => l.includes('"consent withdrawn"'))).toBe(true);
     expectNoNumbersIn(s.logs);
