@@ -71,6 +71,7 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
     clock,
     logger,
     sealKey: await deriveKey(secret, 'consent-seal'),
+    capturesPerDay: config.consent.capturesPerDay,
   });
   return {
     config,

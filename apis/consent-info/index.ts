@@ -6,8 +6,6 @@ import { requireScope, resolvePhoneNumber } from '../common/identifier.js';
 import { createApiRouter } from '../common/router.js';
 import { CONSENT_INFO_CODES, retrieveStatusRoute, SCOPES } from './routes.js';
 
-const DAY_MS = 86_400_000;
-
 const notAllowed = () =>
   new ApiError(
     CONSENT_INFO_CODES.notAllowed,
@@ -16,7 +14,8 @@ const notAllowed = () =>
 
 /**
  * A capture for the consumer to show: the open request if there is one, else a new one, at most
- * CONSENT_CAPTURES_PER_DAY per application and subscriber (each one notifies the subscriber).
+ * CONSENT_CAPTURES_PER_DAY per application and subscriber, CIBA's included (each one notifies the
+ * subscriber; the consent service counts them).
  * The URL handed to the consumer carries no credential: the subscriber answers through the link
  * the operator's channel delivered.
  */
@@ -26,20 +25,15 @@ async function captureUrl(
   status: Extract<ProcessingStatus, { valid: false }>,
 ): Promise<string> {
   if (status.pendingRequestId !== null) return deps.consentLinks.publicCaptureUrl(status.pendingRequestId);
-  const subject = deps.pseudonyms.of(query.subscriber);
-  const rule = { name: 'capture', limit: deps.config.consent.capturesPerDay, windowMs: DAY_MS };
-  const hit = await deps.store.hit(`consent-capture:${query.clientId}:${subject}`, [rule], deps.clock.now());
-  if (!hit.allowed) {
-    throw new ApiError(
-      CONSENT_INFO_CODES.captureFrequency,
-      'The frequency of consent capture requests has been exceeded. Please try again later.',
-    );
-  }
-  const { request } = await deps.consent.requestConsent({
-    ...query,
-    source: 'consent-info',
-    ttlSeconds: deps.config.consent.requestTtlSeconds,
-  });
+  const { request } = await deps.consent
+    .requestConsent({ ...query, source: 'consent-info', ttlSeconds: deps.config.consent.requestTtlSeconds })
+    .catch((error: unknown) => {
+      if (!(error instanceof ApiError && error.code === 'CONSENT.TOO_MANY_REQUESTS')) throw error;
+      throw new ApiError(
+        CONSENT_INFO_CODES.captureFrequency,
+        'The frequency of consent capture requests has been exceeded. Please try again later.',
+      );
+    });
   return deps.consentLinks.publicCaptureUrl(request.id);
 }
 

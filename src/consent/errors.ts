@@ -17,6 +17,10 @@ const CONSENT_ERRORS = {
   'CONSENT.ALREADY_DECIDED': [409, 'The consent request has already been answered or withdrawn.'],
   'CONSENT.REQUEST_EXPIRED': [410, 'The consent request has expired.'],
   'CONSENT.SUBSCRIBER_MISMATCH': [403, 'The consent request belongs to another subscriber.'],
+  'CONSENT.TOO_MANY_REQUESTS': [
+    429,
+    'Too many consent requests to this subscriber from this application today. Try again later.',
+  ],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ConsentErrorCode = keyof typeof CONSENT_ERRORS;

@@ -15,6 +15,19 @@ export type ConsentNotification = {
   expiresAt: number;
 };
 
+/** Exactly the notification's fields of a capture request: the channel gets nothing else. */
+export function notificationOf(
+  request: Pick<
+    ConsentNotification,
+    'clientId' | 'purpose' | 'scopes' | 'source' | 'createdAt' | 'expiresAt'
+  > & { id: string },
+  applicationName: string,
+  url: string,
+): ConsentNotification {
+  const { id, clientId, purpose, scopes, source, createdAt, expiresAt } = request;
+  return { requestId: id, clientId, applicationName, purpose, scopes, source, url, createdAt, expiresAt };
+}
+
 /**
  * The operator's notification channel (SMS, app push): it receives the subscriber's number and
  * the link, and delivers the link to that subscriber only.

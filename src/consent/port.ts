@@ -39,7 +39,11 @@ export type ConsentRequest = {
 export interface ConsentService {
   /** The legal basis for this access now; checked at token issuance and on every resource call. */
   check(query: AccessQuery): Promise<LegalBasisDecision>;
-  /** Starts a consent capture; the capture URL is what the operator's channel delivers. */
+  /**
+   * Starts a consent capture; the capture URL is what the operator's channel delivers. Requests
+   * that go through the channel are limited per application and subscriber per day
+   * (`CONSENT.TOO_MANY_REQUESTS`).
+   */
   requestConsent(
     query: AccessQuery & { source: ConsentSource; ttlSeconds: number },
   ): Promise<{ request: ConsentRequest; captureUrl: string }>;

@@ -17,7 +17,10 @@ export type StoredRequest = Omit<ConsentRequest, 'subscriber' | 'status'> & {
   decidedAt?: number | undefined;
 };
 
+const DAY_MS = 86_400_000;
+
 const requestKey = (id: string) => `consent-req:${id}`;
+const captureKey = (clientId: string, subject: string) => `consent-capture:${clientId}:${subject}`;
 const decidedKey = (id: string) => `consent-decided:${id}`;
 const pendingKey = (subject: string, clientId: string, purpose: string) =>
   `consent-pending:${subject}:${encodeURIComponent(clientId)}:${purpose}`;
@@ -55,6 +58,12 @@ export class ConsentRequests {
   async claimDecision(request: StoredRequest, decision: string, now: number): Promise<boolean> {
     const ttl = Math.max(1, request.expiresAt + REQUEST_RETENTION_MS - now);
     return this.store.setIfAbsent(decidedKey(request.id), decision, ttl);
+  }
+
+  /** One more message to the subscriber from this application today, within `perDay`. */
+  async allowCapture(clientId: string, subject: string, perDay: number, now: number): Promise<boolean> {
+    const rule = { name: 'capture', limit: perDay, windowMs: DAY_MS };
+    return (await this.store.hit(captureKey(clientId, subject), [rule], now)).allowed;
   }
 
   /** The open capture of an application and purpose for a subscriber (one at a time). */

@@ -5,7 +5,7 @@ import type { Pseudonymizer } from '../privacy/pseudonym.js';
 import type { Store } from '../store/port.js';
 import { consentError } from './errors.js';
 import type { ConsentLinks } from './links.js';
-import type { ConsentNotifier } from './notifier.js';
+import { notificationOf, type ConsentNotifier } from './notifier.js';
 import type {
   AccessQuery,
   Actor,
@@ -38,6 +38,8 @@ export type ConsentServiceOptions = {
   logger: Logger;
   /** 32 bytes: seals the subscriber inside stored capture requests. */
   sealKey: Uint8Array<ArrayBuffer>;
+  /** Requests sent through the channel per application and subscriber per day (CIBA, Consent Info). */
+  capturesPerDay: number;
 };
 
 export type Gate = { ok: true; app: Application; basis: LegalBasis } | { ok: false; error: () => Error };
@@ -170,6 +172,12 @@ export class StoreConsentService implements ConsentManager {
     if (!Number.isInteger(query.ttlSeconds) || query.ttlSeconds < MIN_TTL_S || query.ttlSeconds > MAX_TTL_S)
       throw new RangeError(`ttlSeconds must be an integer in ${MIN_TTL_S}..${MAX_TTL_S}`);
     const now = this.o.clock.now();
+    const subject = this.o.pseudonyms.of(query.subscriber);
+    // Each request through the channel messages the subscriber: a bounded number a day. The
+    // authorize flow's page is in the subscriber's own browser, at their own initiative.
+    const notifies = query.source !== 'authorize';
+    if (notifies && !(await this.requests.allowCapture(query.clientId, subject, this.o.capturesPerDay, now)))
+      throw consentError('CONSENT.TOO_MANY_REQUESTS');
     const stored: StoredRequest = {
       id: crypto.randomUUID(),
       clientId: query.clientId,
@@ -179,17 +187,16 @@ export class StoreConsentService implements ConsentManager {
       status: 'pending',
       createdAt: now,
       expiresAt: now + query.ttlSeconds * 1000,
-      subject: this.o.pseudonyms.of(query.subscriber),
+      subject,
       sealed: await this.requests.seal(query.subscriber),
     };
     await this.requests.put(stored, now);
     await this.requests.setPending(stored, now);
     const captureUrl = await this.o.links.url(stored.id, stored.expiresAt);
-    const { subject, sealed: _sealed, decidedAt: _d, ...request } = stored;
+    const { subject: _s, sealed: _sealed, decidedAt: _d, ...request } = stored;
     this.o.logger.info('consent request created', { requestId: stored.id, ...this.about(stored), subject });
-    // The authorize flow shows the page in the subscriber's own browser; the others need the channel.
-    if (query.source !== 'authorize') {
-      const notification = { ...request, requestId: stored.id, applicationName: app.name, url: captureUrl };
+    if (notifies) {
+      const notification = notificationOf(stored, app.name, captureUrl);
       await this.o.notifier.deliver(notification, query.subscriber);
     }
     return { request: { ...request, subscriber: query.subscriber }, captureUrl };

@@ -137,6 +137,21 @@ describe('authorization code: consent and the token endpoint', () => {
       });
     });
 
+    it('gives nothing once the legal basis is gone (consent withdrawn since the code was issued)', async () => {
+      const p = await flowsPlatform();
+      const { code, verifier } = await codeFor(p);
+      p.consent.decisions.set(SUBSCRIBER.swapped, { allowed: false, reason: 'consent_required' });
+      expect(await oauthError(await exchange(p, code, verifier))).toEqual({
+        status: 400,
+        error: 'invalid_grant',
+      });
+      p.consent.decisions.delete(SUBSCRIBER.swapped);
+      expect(await oauthError(await exchange(p, code, verifier))).toEqual({
+        status: 400,
+        error: 'invalid_grant',
+      });
+    });
+
     it('expires after 60 s', async () => {
       const p = await flowsPlatform();
       const { code, verifier } = await codeFor(p);

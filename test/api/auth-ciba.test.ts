@@ -199,6 +199,16 @@ describe('CIBA poll mode (CIBA Core, ICM §7.4)', () => {
     expect(await oauthError(res)).toEqual({ status: 403, error: 'access_denied' });
   });
 
+  it('refuses a request approved at once when the legal basis is gone by the poll, then forgets it', async () => {
+    const p = await flowsPlatform();
+    const { auth_req_id } = await start(p);
+    p.consent.decisions.set(SUBSCRIBER.swapped, { allowed: false, reason: 'consent_required' });
+    expect(await oauthError(await poll(p, auth_req_id))).toEqual({ status: 400, error: 'access_denied' });
+    p.consent.decisions.delete(SUBSCRIBER.swapped);
+    p.clock.advance(5000);
+    expect(await oauthError(await poll(p, auth_req_id))).toEqual({ status: 400, error: 'invalid_grant' });
+  });
+
   describe('when consent must be captured', () => {
     const needsConsent = async () => {
       const p = await flowsPlatform();
@@ -246,6 +256,18 @@ describe('CIBA poll mode (CIBA Core, ICM §7.4)', () => {
       expect(await oauthError(await poll(p, auth_req_id))).toEqual({ status: 400, error: 'access_denied' });
       p.clock.advance(5000);
       expect(await oauthError(await poll(p, auth_req_id))).toEqual({ status: 400, error: 'invalid_grant' });
+    });
+
+    it('settles when the legal basis comes another way (another request answered, an import)', async () => {
+      const p = await needsConsent();
+      const { auth_req_id } = await start(p);
+      expect(await oauthError(await poll(p, auth_req_id))).toEqual({
+        status: 400,
+        error: 'authorization_pending',
+      });
+      p.consent.decisions.set(SUBSCRIBER.swapped, { allowed: true, basis: 'consent' });
+      p.clock.advance(5000);
+      expect((await poll(p, auth_req_id)).status).toBe(200);
     });
 
     it('answers expired_token once expires_in has passed', async () => {

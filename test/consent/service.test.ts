@@ -144,8 +144,18 @@ describe.each(engines())('consent service on $name', (engine) => {
     expect(captureUrl).toMatch(
       new RegExp(`^http://gateway.test/consent/${request.id}\\?t=[A-Za-z0-9_-]{43}$`),
     );
-    expect(outbox().list({ requestId: request.id })).toMatchObject([
-      { url: captureUrl, applicationName: 'Demo Bank (sandbox)' },
+    expect(outbox().list({ requestId: request.id })).toEqual([
+      {
+        requestId: request.id,
+        clientId: 'demo-app',
+        applicationName: 'Demo Bank (sandbox)',
+        purpose: request.purpose,
+        scopes: request.scopes,
+        source: 'ciba',
+        url: captureUrl,
+        createdAt: request.createdAt,
+        expiresAt: request.expiresAt,
+      },
     ]);
     expect(await m.status(q())).toMatchObject({
       valid: false,
@@ -228,6 +238,27 @@ describe.each(engines())('consent service on $name', (engine) => {
       await codeOf(m.importConsent(q({ scopes: ['sim-swap:retrieve-date', 'number-verification:verify'] }))),
     ).toBe('CONSENT.PURPOSE_NOT_ALLOWED');
     expect(await m.list(NUMBER, 'demo-app')).toEqual([]);
+  });
+
+  it('requests through the channel: CONSENT_CAPTURES_PER_DAY per application and subscriber', async () => {
+    const m = p.deps.consentManager;
+    const capture = (source: 'ciba' | 'consent-info' | 'authorize', over: Partial<AccessQuery> = {}) =>
+      m.requestConsent({ ...q(over), source, ttlSeconds: 300 });
+    // The default is 3 a day, CIBA and Consent Info together, every purpose together.
+    await capture('ciba');
+    await capture('consent-info', { scopes: ['sim-swap:retrieve-date'] });
+    await capture('ciba', { purpose: FRAUD });
+    expect(await codeOf(capture('ciba'))).toBe('CONSENT.TOO_MANY_REQUESTS');
+    expect(await codeOf(capture('consent-info'))).toBe('CONSENT.TOO_MANY_REQUESTS');
+    expect(outbox().list()).toHaveLength(3);
+    // Not the page of the subscriber's own browser; not another subscriber or application.
+    await capture('authorize');
+    await capture('ciba', { subscriber: OTHER });
+    await p.deps.applications.put(partner);
+    await capture('ciba', { clientId: partner.clientId });
+    clock.advance(DAY);
+    await capture('ciba');
+    expect(outbox().list({ clientId: 'demo-app' })).toHaveLength(1); // the day-old links expired
   });
 
   it('withdrawal: the next check fails, and open or approved-but-unused captures die', async () => {

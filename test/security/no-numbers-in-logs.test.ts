@@ -1,3 +1,4 @@
+import * as client from 'openid-client';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { createLogger } from '../../src/log.js';
@@ -5,6 +6,22 @@ import { SANDBOX_SUBSCRIBERS } from '../../src/sandbox-seed.js';
 import { DEMO, post, testPlatform } from '../support/app.js';
 import { OPERATOR_ENV, linkOf, operatorPost } from '../support/consent.js';
 import { engines } from '../support/stores.js';
+import {
+  answerConsent,
+  Browser,
+  callApi,
+  CIBA_GRANT,
+  CREDIT,
+  DEMO_APP,
+  DEMO_BACKEND,
+  demoApp,
+  demoBackend,
+  expectNoNumbersIn,
+  FRAUD,
+  notifications,
+  operatorPost as operatorFetch,
+  startConsentServer,
+} from '../e2e/support/consent.js';
 
 const NUMBERS = SANDBOX_SUBSCRIBERS.subscribers.map((s) => s.phoneNumber);
 const UNKNOWN = '+34699999999';
@@ -142,6 +159,121 @@ describe.each(engines())('no subscriber number in any log line, on $name', (engi
       const digits = number.slice(1);
       const leaked = lines.filter((l) => l.includes(digits));
       expect(leaked, `${number} appears in the logs`).toEqual([]);
+    }
+  });
+
+  /**
+   * The real user flows over a socket with openid-client, on the real consent service: CIBA and
+   * the authorization code through the consent page, refresh, JWT-bearer, imports, objections,
+   * self-service, and the refusals each answers (unknown numbers and devices included).
+   */
+  it('holds for the user flows, the consent page and their refusals', async () => {
+    const s = await startConsentServer(engine.name);
+    try {
+      const app = await demoApp(s);
+      const backend = await demoBackend(s);
+      const scope = `openid offline_access ${CREDIT} sim-swap:check`;
+
+      // CIBA through the consent page, refresh, self-service withdrawal, then every refusal.
+      const started = await client.initiateBackchannelAuthentication(app, {
+        login_hint: `tel:${NUMBERS[0]}`,
+        scope,
+      });
+      await expect(
+        client.genericGrantRequest(app, CIBA_GRANT, { auth_req_id: started.auth_req_id }),
+      ).rejects.toMatchObject({ error: 'authorization_pending' });
+      const [link] = await notifications(s, DEMO_APP.clientId, CREDIT);
+      const page = await answerConsent(new Browser(), (link as { url: string }).url, 'grant');
+      expect(page.status).toBe(200);
+      const tokens = await client.pollBackchannelAuthenticationGrant(app, { ...started, interval: 0 });
+      const refreshed = await client.refreshTokenGrant(app, tokens.refresh_token as string);
+      expect((await callApi(s, '/sim-swap/v2/check', refreshed.access_token)).status).toBe(200);
+      expect((await callApi(s, '/consents', refreshed.access_token, undefined, 'GET')).status).toBe(200);
+      const withdraw = `/consents/${CREDIT}`;
+      expect((await callApi(s, withdraw, refreshed.access_token, undefined, 'DELETE')).status).toBe(200);
+      expect((await callApi(s, withdraw, refreshed.access_token, undefined, 'DELETE')).status).toBe(404);
+      expect((await callApi(s, '/sim-swap/v2/check', refreshed.access_token)).status).toBe(403);
+      await expect(client.refreshTokenGrant(app, refreshed.refresh_token as string)).rejects.toThrow();
+      await expect(client.refreshTokenGrant(app, tokens.refresh_token as string)).rejects.toThrow();
+      for (const hint of [`tel:${UNKNOWN}`, 'ipport:203.0.113.9', 'tel:34600000001', 'operatortoken:nope']) {
+        await expect(
+          client.initiateBackchannelAuthentication(app, { login_hint: hint, scope }),
+        ).rejects.toThrow();
+      }
+
+      // A denied request, an expired page, a replayed and a forged answer.
+      const denied = await client.initiateBackchannelAuthentication(app, {
+        login_hint: `tel:${NUMBERS[3]}`,
+        scope,
+      });
+      const [deniedLink] = await notifications(s, DEMO_APP.clientId, CREDIT);
+      const deniedUrl = (deniedLink as { url: string }).url;
+      expect((await answerConsent(new Browser(), deniedUrl, 'deny')).status).toBe(200);
+      expect((await new Browser().fetch(deniedUrl)).status).toBe(409);
+      expect((await new Browser().fetch(`${deniedUrl.slice(0, -5)}AAAAA`)).status).toBe(404);
+      await expect(
+        client.pollBackchannelAuthenticationGrant(app, { ...denied, interval: 0 }),
+      ).rejects.toThrow();
+
+      // The authorization code through the consent page in the subscriber's browser.
+      const verifier = client.randomPKCECodeVerifier();
+      const authorizeUrl = (prompt?: string) =>
+        client.calculatePKCECodeChallenge(verifier).then((challenge) =>
+          client.buildAuthorizationUrl(app, {
+            redirect_uri: DEMO_APP.redirectUri,
+            scope,
+            code_challenge: challenge,
+            code_challenge_method: 'S256',
+            state: 'st',
+            ...(prompt ? { prompt } : {}),
+          }),
+        );
+      const device = { 'x-forwarded-for': '198.51.100.10', 'x-forwarded-port': '40010' };
+      const browser = new Browser();
+      expect((await browser.fetch(await authorizeUrl('none'), { headers: device })).status).toBe(302);
+      const toConsent = await browser.fetch(await authorizeUrl(), { headers: device });
+      const approved = await answerConsent(browser, toConsent.headers.get('location') as string, 'grant');
+      const back = await browser.fetch(approved.headers.get('location') as string);
+      const code = await client.authorizationCodeGrant(app, new URL(back.headers.get('location') as string), {
+        pkceCodeVerifier: verifier,
+        expectedState: 'st',
+      });
+      expect((await callApi(s, '/sim-swap/v2/check', code.access_token)).status).toBe(200);
+      const unknownDevice = await browser.fetch(await authorizeUrl(), {
+        headers: { forwarded: 'for=203.0.113.9' },
+      });
+      expect(new URL(unknownDevice.headers.get('location') as string).searchParams.get('error')).toBe(
+        'access_denied',
+      );
+
+      // JWT-bearer: refused, imported, objected to; unknown and malformed subjects.
+      const jwtBearer = backend.jwtBearer;
+      const number = NUMBERS[8] as string;
+      await expect(jwtBearer(`tel:${number}`, `${CREDIT} sim-swap:check`)).rejects.toThrow();
+      const consent = { phoneNumber: number, clientId: DEMO_BACKEND, purpose: CREDIT };
+      expect(
+        (await operatorFetch(s, '/internal/consents', { ...consent, scopes: ['sim-swap:check'] })).status,
+      ).toBe(201);
+      const bearer = await jwtBearer(`tel:${number}`, `${CREDIT} sim-swap:check`);
+      expect((await callApi(s, '/sim-swap/v2/retrieve-date', bearer.access_token)).status).toBe(403);
+      const fraud = await jwtBearer(`tel:${number}`, `${FRAUD} sim-swap:check`);
+      expect((await callApi(s, `/consents/${FRAUD}`, fraud.access_token, undefined, 'DELETE')).status).toBe(
+        200,
+      );
+      for (const sub of [`tel:${UNKNOWN}`, `tel:${number}`, number, 'operatortoken:nope']) {
+        await expect(jwtBearer(sub, `${FRAUD} sim-swap:check`)).rejects.toThrow();
+      }
+      expect(
+        (await operatorFetch(s, '/internal/opt-outs', { phoneNumber: UNKNOWN, purpose: FRAUD })).status,
+      ).toBe(201);
+
+      expect(s.logs.some((l) => l.includes('sandbox consent link'))).toBe(true);
+      expect(s.logs.some((l) => l.includes('consent withdrawn'))).toBe(true);
+      // Every refusal above is the one meant, not a failed client authentication.
+      expect(s.logs.filter((l) => l.includes('client authentication failed'))).toEqual([]);
+      expectNoNumbersIn(s.logs);
+    } finally {
+      await s.close();
     }
   });
 });

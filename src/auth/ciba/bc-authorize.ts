@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { OAuthError } from '../../errors.js';
+import { ApiError, OAuthError } from '../../errors.js';
 import type { Env } from '../../http/env.js';
 import { authenticateClient } from '../client-auth.js';
 import { readForm } from '../form.js';
@@ -82,11 +82,14 @@ export function backchannelAuthentication(catalogue: ReadonlyMap<string, string>
     if (decision.allowed) {
       ciba.approvedAt = Math.floor(now / 1000);
     } else if (decision.reason === 'consent_required') {
-      const { request: consent } = await deps.consent.requestConsent({
-        ...query,
-        source: 'ciba',
-        ttlSeconds: expiresInSeconds,
-      });
+      const { request: consent } = await deps.consent
+        .requestConsent({ ...query, source: 'ciba', ttlSeconds: expiresInSeconds })
+        .catch((error: unknown) => {
+          // Each request messages the subscriber: CONSENT_CAPTURES_PER_DAY per application.
+          if (error instanceof ApiError && error.code === 'CONSENT.TOO_MANY_REQUESTS')
+            throw new OAuthError('access_denied', 'too many consent requests to this subscriber; try later');
+          throw error;
+        });
       ciba.status = 'pending';
       ciba.consentRequestId = consent.id;
     } else {

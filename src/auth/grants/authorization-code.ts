@@ -57,6 +57,14 @@ export async function authorizationCode(ctx: GrantContext, app: Application): Pr
   ) {
     throw invalidGrant();
   }
+  // ICM §7.5: no token once the legal basis is gone (a consent withdrawn since the code was given).
+  const basis = await deps.consent.check({
+    clientId: grant.clientId,
+    purpose: grant.purpose,
+    subscriber: grant.subscriber,
+    scopes: grant.scopes,
+  });
+  if (!basis.allowed) throw new OAuthError('invalid_grant', 'no legal basis for this purpose any more');
   // Recorded before the tokens exist, so that a reuse arriving meanwhile can revoke them.
   const redemption: CodeRedemption = {
     jti: crypto.randomUUID(),

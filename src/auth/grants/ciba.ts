@@ -47,12 +47,25 @@ export async function cibaGrant(ctx: GrantContext, app: Application): Promise<To
     await saveCibaRequest(deps, authReqId, request);
     throw tokenError('slow_down', 'polling too fast');
   }
+  // ICM §7.5: tokens only while the legal basis holds, checked at every poll that could issue.
+  const basis = await deps.consent.check({
+    clientId: request.clientId,
+    purpose: request.purpose,
+    subscriber: request.subscriber,
+    scopes: request.scopes,
+  });
   if (request.status === 'pending') {
-    const settled = await followConsent(ctx, authReqId, request, now);
+    const settled = await followConsent(ctx, authReqId, request, now, basis.allowed);
     if (settled !== 'approved') {
       await saveCibaRequest(deps, authReqId, request);
       throw tokenError('authorization_pending', 'the subscriber has not answered yet');
     }
+  }
+  // Approved silently (the basis existed at bc-authorize) or through a consent since withdrawn:
+  // the basis is gone, which is refused like a denial.
+  if (!basis.allowed) {
+    await deleteCibaRequest(deps, authReqId);
+    throw tokenError('access_denied', 'no legal basis for this purpose any more');
   }
   // Single use: of concurrent polls, only the one that takes the request gets tokens.
   if ((await takeCibaRequest(deps, authReqId)) === null) {
@@ -72,12 +85,18 @@ export async function cibaGrant(ctx: GrantContext, app: Application): Promise<To
   return response;
 }
 
-/** The CIBA request follows its consent request: granted, denied, expired or still pending. */
+/**
+ * The CIBA request follows its consent request: denied, expired, or granted. It also settles as
+ * soon as the legal basis exists by another way (`allowed`): the subscriber answered another
+ * request of the same application and purpose (a client that asked twice), or the operator
+ * imported a consent captured through its own channel.
+ */
 async function followConsent(
   ctx: GrantContext,
   authReqId: string,
   request: CibaRequest,
   now: number,
+  allowed: boolean,
 ): Promise<'approved' | 'pending'> {
   const { deps } = ctx;
   const consent =
@@ -92,7 +111,7 @@ async function followConsent(
     await deleteCibaRequest(deps, authReqId);
     throw tokenError('access_denied', 'the subscriber denied the request');
   }
-  if (consent.status === 'pending') return 'pending';
+  if (consent.status === 'pending' && !allowed) return 'pending';
   request.status = 'approved';
   request.approvedAt = Math.floor(now / 1000);
   return 'approved';

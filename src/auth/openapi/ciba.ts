@@ -64,7 +64,7 @@ export const bcAuthorizeRoute = createRoute({
   tags: [TAG],
   summary: 'Backchannel authentication endpoint (OpenID CIBA Core §7, poll mode)',
   description:
-    'Starts a CIBA request for the subscriber named by login_hint. Client authentication as at the token endpoint. The request is approved at once when the legal basis exists; otherwise the subscriber is asked through the consent service and the client polls the token endpoint (authorization_pending, slow_down, expired_token, access_denied) until the tokens.',
+    'Starts a CIBA request for the subscriber named by login_hint. Client authentication as at the token endpoint. The request is approved at once when the legal basis exists; otherwise the subscriber is asked through the consent service and the client polls the token endpoint (authorization_pending, slow_down, expired_token, access_denied) until the tokens. 403 access_denied: the subscriber objected to the purpose, or the client already sent the subscriber CONSENT_CAPTURES_PER_DAY consent requests today.',
   security: [{ clientSecretBasic: [] }, {}],
   request: {
     body: {

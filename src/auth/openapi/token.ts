@@ -73,7 +73,7 @@ export const tokenRoute = createRoute({
   tags: [TAG],
   summary: 'Token endpoint (RFC 6749 §3.2)',
   description:
-    'Issues access tokens for the grants of the CAMARA Security and Interoperability Profile: client_credentials (2-legged), authorization_code with PKCE, urn:openid:params:grant-type:ciba (poll mode), urn:ietf:params:oauth:grant-type:jwt-bearer, and refresh_token. Clients authenticate with private_key_jwt (client_assertion), or with client_secret_basic / client_secret_post where their onboarding record allows it; exactly one method per request. With the JWT-bearer grant, the assertion itself authenticates the client.',
+    'Issues access tokens for the grants of the CAMARA Security and Interoperability Profile: client_credentials (2-legged), authorization_code with PKCE, urn:openid:params:grant-type:ciba (poll mode), urn:ietf:params:oauth:grant-type:jwt-bearer, and refresh_token. Clients authenticate with private_key_jwt (client_assertion), or with client_secret_basic / client_secret_post where their onboarding record allows it; exactly one method per request. With the JWT-bearer grant, the assertion itself authenticates the client. Every grant that issues user tokens checks the legal basis of (client, purpose, subscriber) at that moment: without it, invalid_grant (access_denied at a CIBA poll), so a consent withdrawn or an objection recorded since bc-authorize, the authorization response or the last refresh yields no token.',
   security: [{ clientSecretBasic: [] }, {}],
   request: {
     body: { required: true, content: { 'application/x-www-form-urlencoded': { schema: TokenRequest } } },
