@@ -33,7 +33,6 @@ export function createApp(deps: Deps, modules: readonly ApiModule[] = API_MODULE
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     await next();
-    c.res.headers.set('x-correlator', c.get('correlator'));
   });
   app.use('*', securityHeaders(deps.config.publicUrl.startsWith('https:')));
   app.use('*', correlator);

@@ -18,6 +18,10 @@ export const correlator: MiddlewareHandler<Env> = async (c, next) => {
     c.set('correlator', crypto.randomUUID());
     throw new ApiError('INVALID_ARGUMENT', 'Invalid x-correlator header.');
   }
-  c.set('correlator', inbound !== undefined && inbound !== '' ? inbound : crypto.randomUUID());
+  const value = inbound !== undefined && inbound !== '' ? inbound : crypto.randomUUID();
+  c.set('correlator', value);
+  // Set before the route runs, so every response built through the context carries it; an error
+  // answer sets it again (http/on-error.ts), including the UUID made above for a refused value.
+  c.header('x-correlator', value);
   await next();
 };
