@@ -12,7 +12,7 @@ import type { Deps } from './deps.js';
 import { ApiError } from './errors.js';
 import { correlator } from './http/correlator.js';
 import type { Env } from './http/env.js';
-import { jsonBody, readBodyOnce } from './http/json-body.js';
+import { jsonBody, parsedJson, readBodyOnce } from './http/json-body.js';
 import { isRouted, methodNotAllowed } from './http/not-found.js';
 import { onError } from './http/on-error.js';
 import { securityHeaders } from './http/security-headers.js';
@@ -78,7 +78,7 @@ export function createApp(deps: Deps, modules: readonly ApiModule[] = API_MODULE
         : [
             prefetchLegalBasis((c) =>
               hasBody(c) && Number(c.req.header('content-length') ?? '0') <= deps.config.maxBodyBytes
-                ? readBodyOnce(c, deps.config.maxBodyBytes)
+                ? readBodyOnce(c, deps.config.maxBodyBytes).then((raw) => parsedJson(c, raw)?.value)
                 : undefined,
             ),
           ];

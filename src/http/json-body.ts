@@ -21,22 +21,39 @@ export function jsonBody(maxBytes: number): MiddlewareHandler<Env> {
     }
     if (type === undefined || !JSON_TYPE.test(type.trim())) throw new ApiError('UNSUPPORTED_MEDIA_TYPE');
     if (raw.length === 0) throw new ApiError('INVALID_ARGUMENT', 'A JSON request body is required.');
-    let value: unknown;
-    let text: string;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
-      value = JSON.parse(text);
-    } catch {
-      throw new ApiError('INVALID_ARGUMENT', 'Malformed JSON in request body.');
-    }
+    const parsed = parsedJson(c, raw);
+    if (parsed === null) throw new ApiError('INVALID_ARGUMENT', 'Malformed JSON in request body.');
+    const { value, text } = parsed;
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       throw new ApiError('INVALID_ARGUMENT', 'The request body must be a JSON object.');
     }
-    // The route validator reads the body through Hono's cache (c.req.json() parses `text`).
+    // A handler that reads the body itself gets it through Hono's cache (c.req.json() parses
+    // `text`); the API routes' validator takes the parsed value (apis/common/router.ts).
     (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
     await next();
   };
 }
+
+/**
+ * The body as JSON (strict UTF-8), parsed at most once per request: `null` when it is not JSON.
+ * The legal-basis prefetch (consent/prefetch.ts) looks for its `phoneNumber`, jsonBody judges it,
+ * the route validates it.
+ */
+export function parsedJson(c: Context<Env>, raw: Uint8Array): ParsedJson | null {
+  let parsed = c.get('json');
+  if (parsed === undefined) {
+    try {
+      const text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+      parsed = { text, value: JSON.parse(text) as unknown };
+    } catch {
+      parsed = null;
+    }
+    c.set('json', parsed);
+  }
+  return parsed;
+}
+
+export type ParsedJson = { text: string; value: unknown };
 
 /**
  * The body's bytes, read at most once per request (413 beyond `maxBytes`): the legal-basis
