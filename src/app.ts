@@ -18,6 +18,7 @@ import { onError } from './http/on-error.js';
 import { securityHeaders } from './http/security-headers.js';
 import { apiDocument } from './openapi.js';
 import { rateLimit } from './ratelimit/middleware.js';
+import { requestHeader } from './http/request-header.js';
 
 /** Every API scope → its API name, for the authorization server. */
 export function scopeCatalogue(modules: readonly ApiModule[]): Map<string, string> {
@@ -77,7 +78,7 @@ export function createApp(deps: Deps, modules: readonly ApiModule[] = API_MODULE
         ? []
         : [
             prefetchLegalBasis((c) =>
-              hasBody(c) && Number(c.req.header('content-length') ?? '0') <= deps.config.maxBodyBytes
+              hasBody(c) && Number(requestHeader(c, 'content-length') ?? '0') <= deps.config.maxBodyBytes
                 ? readBodyOnce(c, deps.config.maxBodyBytes).then((raw) => parsedJson(c, raw)?.value)
                 : undefined,
             ),

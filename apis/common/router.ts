@@ -5,6 +5,7 @@ import { ApiError } from '../../src/errors.js';
 import type { Env } from '../../src/http/env.js';
 import { validationHook } from '../../src/http/validation-hook.js';
 import { correlatorHeader, registerCommonComponents } from './schemas.js';
+import { requestHeader } from '../../src/http/request-header.js';
 
 type Register = (route: RouteConfig, ...rest: unknown[]) => OpenAPIHono<Env>;
 
@@ -23,7 +24,8 @@ const JSON_REQUEST = /^application\/([a-z-.]+\+)?json(;\s*[a-zA-Z0-9-]+=([^;]+))
  */
 function jsonValidator(schema: ZodType): MiddlewareHandler<Env> {
   return async (c, next) => {
-    if (!JSON_REQUEST.test(c.req.header('content-type') ?? '')) throw new ApiError('UNSUPPORTED_MEDIA_TYPE');
+    if (!JSON_REQUEST.test(requestHeader(c, 'content-type') ?? ''))
+      throw new ApiError('UNSUPPORTED_MEDIA_TYPE');
     const parsed = c.get('json');
     if (parsed === undefined || parsed === null)
       throw new ApiError('INVALID_ARGUMENT', 'A JSON request body is required.');

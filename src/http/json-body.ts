@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.js';
 import type { Env } from './env.js';
+import { requestHeader } from './request-header.js';
 
 const JSON_TYPE = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
 
@@ -12,9 +13,9 @@ const JSON_TYPE = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
  */
 export function jsonBody(maxBytes: number): MiddlewareHandler<Env> {
   return async (c, next) => {
-    const declared = Number(c.req.header('content-length') ?? '0');
+    const declared = Number(requestHeader(c, 'content-length') ?? '0');
     if (declared > maxBytes) throw new ApiError('CONTENT_TOO_LARGE');
-    const type = c.req.header('content-type');
+    const type = requestHeader(c, 'content-type');
     const raw = await readBodyOnce(c, maxBytes);
     if (raw.length === 0 && type === undefined) {
       throw new ApiError('INVALID_ARGUMENT', 'A JSON request body is required.');
