@@ -99,34 +99,79 @@ function unreadNodeRequest(env: unknown): NodeRequest | undefined {
  * the rest of the body.
  */
 function readNode(incoming: NodeRequest, maxBytes: number): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    const settle = (error: unknown, value?: Uint8Array) => {
-      incoming.off('data', onData);
-      incoming.off('end', onEnd);
-      incoming.off('error', onError);
-      incoming.off('close', onClose);
-      if (error === undefined) resolve(value as Uint8Array);
-      else reject(error);
-    };
-    const onData = (chunk: Uint8Array) => {
-      size += chunk.byteLength;
-      if (size > maxBytes) {
-        incoming.pause();
-        settle(new ApiError('CONTENT_TOO_LARGE'));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => settle(undefined, concat(chunks, size));
-    const onError = (error: unknown) => settle(error ?? new Error('request body failed'));
-    const onClose = () => settle(new Error('request closed before the end of its body'));
-    incoming.on('data', onData);
-    incoming.on('end', onEnd);
-    incoming.on('error', onError);
-    incoming.on('close', onClose);
-  });
+  return new Promise((resolve, reject) => new NodeBodyReader(incoming, maxBytes, resolve, reject).start());
+}
+
+/**
+ * One read of a Node request body. The listeners are methods bound per read rather than arrow
+ * functions declared per read: the TypeScript runner (tsx, which keeps function names) would
+ * name each such closure with Object.defineProperty on every call.
+ */
+class NodeBodyReader {
+  private readonly chunks: Uint8Array[] = [];
+  private size = 0;
+  private readonly incoming: NodeRequest;
+  private readonly maxBytes: number;
+  private readonly resolve: (value: Uint8Array) => void;
+  private readonly reject: (error: unknown) => void;
+  private readonly onData: (chunk: Uint8Array) => void;
+  private readonly onEnd: () => void;
+  private readonly onError: (error: unknown) => void;
+  private readonly onClose: () => void;
+
+  constructor(
+    incoming: NodeRequest,
+    maxBytes: number,
+    resolve: (value: Uint8Array) => void,
+    reject: (error: unknown) => void,
+  ) {
+    this.incoming = incoming;
+    this.maxBytes = maxBytes;
+    this.resolve = resolve;
+    this.reject = reject;
+    this.onData = this.data.bind(this);
+    this.onEnd = this.end.bind(this);
+    this.onError = this.error.bind(this);
+    this.onClose = this.close.bind(this);
+  }
+
+  start(): void {
+    this.incoming.on('data', this.onData);
+    this.incoming.on('end', this.onEnd);
+    this.incoming.on('error', this.onError);
+    this.incoming.on('close', this.onClose);
+  }
+
+  private settle(error: unknown, value?: Uint8Array): void {
+    this.incoming.off('data', this.onData);
+    this.incoming.off('end', this.onEnd);
+    this.incoming.off('error', this.onError);
+    this.incoming.off('close', this.onClose);
+    if (error === undefined) this.resolve(value as Uint8Array);
+    else this.reject(error);
+  }
+
+  private data(chunk: Uint8Array): void {
+    this.size += chunk.byteLength;
+    if (this.size > this.maxBytes) {
+      this.incoming.pause();
+      this.settle(new ApiError('CONTENT_TOO_LARGE'));
+      return;
+    }
+    this.chunks.push(chunk);
+  }
+
+  private end(): void {
+    this.settle(undefined, concat(this.chunks, this.size));
+  }
+
+  private error(error: unknown): void {
+    this.settle(error ?? new Error('request body failed'));
+  }
+
+  private close(): void {
+    this.settle(new Error('request closed before the end of its body'));
+  }
 }
 
 async function readLimited(req: Request, maxBytes: number): Promise<Uint8Array> {
