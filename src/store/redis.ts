@@ -104,19 +104,24 @@ export class RedisStore implements Store {
   }
 
   /**
-   * The GETs issued in one turn of the event loop leave as one MGET (same replies: every value of
-   * this store is a string). A resource call reads the token's revocation and the legal-basis
-   * records this way, beside its rate-limit script: one command to build, send and parse instead
-   * of three. Without auto-pipelining each GET is sent on its own, as every other command is.
+   * The GETs issued in one turn of the event loop, by every call in progress, leave as one MGET
+   * (same replies: every value of this store is a string). A resource call reads the token's
+   * revocation and the legal-basis records this way, beside its rate-limit script, and calls
+   * arriving together share the command: one command to build, send and parse instead of three
+   * per call. The MGET is sent when ioredis sends its auto-pipelined commands (setImmediate), in
+   * the same write, so the hot path keeps its single round trip. A GET is thus sent after the
+   * commands issued before the end of its turn: nothing here reads and writes one key
+   * concurrently, and reads of concurrent calls have no order among themselves. Without
+   * auto-pipelining each GET is sent on its own, as every other command is.
    */
   get(key: string): Promise<string | null> {
     if (!this.client.options.enableAutoPipelining) return this.run(() => this.client.get(key));
     return new Promise((resolve, reject) => {
       if (this.pendingGets === undefined) {
         this.pendingGets = [];
-        // After the current promise jobs, before I/O: in the same auto-pipelined write as the
-        // commands issued alongside (ioredis flushes on setImmediate).
-        process.nextTick(() => this.flushGets());
+        // Queued before the script of the same call (the revocation read comes first), so the
+        // MGET joins ioredis's pending auto-pipeline, which flushes on its own setImmediate.
+        setImmediate(() => this.flushGets());
       }
       this.pendingGets.push({ key, resolve, reject });
     });
