@@ -12,12 +12,11 @@ import {
   type RateLimitRule,
   type Store,
 } from './port.js';
-import { HIT, TAKE } from './redis-scripts.js';
+import { TurnBatch, type Script } from './redis-batch.js';
+import { HIT, HIT_MANY, TAKE } from './redis-scripts.js';
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
 
-type Script = { source: string; sha: string };
-type PendingGet = { key: string; resolve: (value: string | null) => void; reject: (error: unknown) => void };
 const script = (source: string): Script => ({ source, sha: sha1(source) });
 
 export type RedisStoreOptions = {
@@ -35,10 +34,10 @@ export type RedisStoreOptions = {
  */
 export class RedisStore implements Store {
   readonly client: Redis;
-  readonly scripts = { hit: script(HIT), take: script(TAKE) };
+  readonly scripts = { hit: script(HIT), take: script(TAKE), hitMany: script(HIT_MANY) };
   private scriptsLoaded: Promise<void> = Promise.resolve();
   private down = false;
-  private pendingGets: PendingGet[] | undefined;
+  private readonly batch: TurnBatch;
 
   constructor(options: RedisStoreOptions) {
     const redisOptions: RedisOptions = {
@@ -54,6 +53,7 @@ export class RedisStore implements Store {
       retryStrategy: (times) => Math.min(100 * times, 1000),
     };
     this.client = new Redis(options.url, redisOptions);
+    this.batch = new TurnBatch(this.client, this.scripts.hitMany);
     const log = options.logger;
     // Connection errors surface per command as 503; the client keeps reconnecting. One log line
     // per outage, not one per reconnection attempt.
@@ -103,45 +103,10 @@ export class RedisStore implements Store {
     });
   }
 
-  /**
-   * The GETs issued in one turn of the event loop, by every call in progress, leave as one MGET
-   * (same replies: every value of this store is a string). A resource call reads the token's
-   * revocation and the legal-basis records this way, beside its rate-limit script, and calls
-   * arriving together share the command: one command to build, send and parse instead of three
-   * per call. The MGET is sent when ioredis sends its auto-pipelined commands (setImmediate), in
-   * the same write, so the hot path keeps its single round trip. A GET is thus sent after the
-   * commands issued before the end of its turn: nothing here reads and writes one key
-   * concurrently, and reads of concurrent calls have no order among themselves. Without
-   * auto-pipelining each GET is sent on its own, as every other command is.
-   */
+  /** Gathered with the turn's other reads and hits (redis-batch.ts) unless auto-pipelining is off. */
   get(key: string): Promise<string | null> {
     if (!this.client.options.enableAutoPipelining) return this.run(() => this.client.get(key));
-    return new Promise((resolve, reject) => {
-      if (this.pendingGets === undefined) {
-        this.pendingGets = [];
-        // Queued before the script of the same call (the revocation read comes first), so the
-        // MGET joins ioredis's pending auto-pipeline, which flushes on its own setImmediate.
-        setImmediate(() => this.flushGets());
-      }
-      this.pendingGets.push({ key, resolve, reject });
-    });
-  }
-
-  private flushGets(): void {
-    const batch = this.pendingGets ?? [];
-    this.pendingGets = undefined;
-    const first = batch[0];
-    const values: Promise<(string | null)[]> =
-      batch.length === 1 && first !== undefined
-        ? this.client.get(first.key).then((value) => [value])
-        : this.client.mget(batch.map((p) => p.key));
-    values.then(
-      (replies) => batch.forEach((p, i) => p.resolve(replies[i] ?? null)),
-      (error: unknown) => {
-        const failure = new StoreUnavailableError(error);
-        for (const p of batch) p.reject(failure);
-      },
-    );
+    return this.batch.get(key);
   }
 
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
@@ -178,9 +143,21 @@ export class RedisStore implements Store {
       keys.push(counterKey(key, rule, w.index));
       args.push(rule.limit, w.resetMs);
     }
-    const out = (await this.evalScript(this.scripts.hit, keys, args)) as number[];
+    const out = (await this.hitCounters(keys, args)) as number[];
     const [exceeded = 0, ...counts] = out.map(Number);
     return toResult(rules, counts, exceeded === 0, now);
+  }
+
+  /**
+   * A turn's first hit goes out at once, by EVALSHA, and opens the turn's auto-pipelined write;
+   * the turn's other hits join the batch (redis-batch.ts), sent in that same write.
+   */
+  private hitCounters(keys: string[], args: number[]): Promise<unknown> {
+    if (!this.client.options.enableAutoPipelining) return this.evalScript(this.scripts.hit, keys, args);
+    if (this.batch.hitSent) return this.batch.hit(keys, args);
+    this.batch.begin();
+    this.batch.hitSent = true;
+    return this.evalScript(this.scripts.hit, keys, args);
   }
 
   /** ms left to live (-1 without a TTL, -2 when absent). For tests and diagnostics. */
