@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import nodeCrypto, { createHash } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { hashSecret } from '../src/admin/secrets.js';
 import { createApp } from '../src/app.js';
@@ -45,7 +45,10 @@ async function main(): Promise<void> {
   }
 
   // As src/node.ts: the token cache key is hashed in process (node:crypto), not through WebCrypto.
-  const tokenDigest = (text: string) => createHash('sha256').update(text).digest('hex');
+  const tokenDigest: (text: string) => string =
+    typeof nodeCrypto.hash === 'function'
+      ? (text) => nodeCrypto.hash('sha256', text, 'hex')
+      : (text) => createHash('sha256').update(text).digest('hex');
   const deps = await buildDeps(config, { store, tokenDigest });
   deps.plans = { ...deps.plans, bench: BENCH_PLAN };
   const demo = SANDBOX_APPLICATIONS.find((a) => a.clientId === 'demo-app');

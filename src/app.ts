@@ -12,12 +12,13 @@ import type { Deps } from './deps.js';
 import { ApiError } from './errors.js';
 import { correlator } from './http/correlator.js';
 import type { Env } from './http/env.js';
-import { jsonBody, readBodyOnce } from './http/json-body.js';
+import { jsonBody, parsedJson, readBodyOnce } from './http/json-body.js';
 import { isRouted, methodNotAllowed } from './http/not-found.js';
 import { onError } from './http/on-error.js';
 import { securityHeaders } from './http/security-headers.js';
 import { apiDocument } from './openapi.js';
 import { rateLimit } from './ratelimit/middleware.js';
+import { requestHeader } from './http/request-header.js';
 
 /** Every API scope → its API name, for the authorization server. */
 export function scopeCatalogue(modules: readonly ApiModule[]): Map<string, string> {
@@ -33,7 +34,6 @@ export function createApp(deps: Deps, modules: readonly ApiModule[] = API_MODULE
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     await next();
-    c.res.headers.set('x-correlator', c.get('correlator'));
   });
   app.use('*', securityHeaders(deps.config.publicUrl.startsWith('https:')));
   app.use('*', correlator);
@@ -78,8 +78,8 @@ export function createApp(deps: Deps, modules: readonly ApiModule[] = API_MODULE
         ? []
         : [
             prefetchLegalBasis((c) =>
-              hasBody(c) && Number(c.req.header('content-length') ?? '0') <= deps.config.maxBodyBytes
-                ? readBodyOnce(c, deps.config.maxBodyBytes)
+              hasBody(c) && Number(requestHeader(c, 'content-length') ?? '0') <= deps.config.maxBodyBytes
+                ? readBodyOnce(c, deps.config.maxBodyBytes).then((raw) => parsedJson(c, raw)?.value)
                 : undefined,
             ),
           ];

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import nodeCrypto, { createHash } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { readFileSync } from 'node:fs';
 import { createApp } from './app.js';
@@ -86,8 +86,14 @@ function withFiles(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
   }
 }
 
-/** The token cache key, computed in process: WebCrypto's digest would take a thread-pool round trip. */
-const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
+/**
+ * The token cache key, computed in process: WebCrypto's digest would take a thread-pool round trip.
+ * The one-shot crypto.hash (Node ≥ 20.12) costs about half of a Hash object per call.
+ */
+const sha256Hex: (text: string) => string =
+  typeof nodeCrypto.hash === 'function'
+    ? (text) => nodeCrypto.hash('sha256', text, 'hex')
+    : (text) => createHash('sha256').update(text).digest('hex');
 
 function printDemoCredentials(url: string): void {
   const demo = SANDBOX_APPLICATIONS.find((a) => a.clientSecret !== undefined);

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.js';
 import type { Env } from '../http/env.js';
+import { requestHeader } from '../http/request-header.js';
 
 // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token; RFC 9110 §11.1: the scheme is case-insensitive.
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
@@ -20,7 +21,7 @@ export const invalidToken = (): ApiError =>
  * middleware that always follows, in the same store round trip as the rate-limit hit.
  */
 export const requireToken: MiddlewareHandler<Env> = async (c, next) => {
-  const header = c.req.header('authorization');
+  const header = requestHeader(c, 'authorization');
   const match = header === undefined ? null : BEARER.exec(header);
   if (match === null) {
     throw new ApiError('UNAUTHENTICATED', undefined, { 'WWW-Authenticate': 'Bearer realm="camara"' });

@@ -8,15 +8,9 @@ export type PrefetchedLegalBasis = { subscriber: string; decision: Promise<Legal
 const E164 = /^\+[1-9][0-9]{4,14}$/;
 
 /** The `phoneNumber` of a JSON object body, if there is a well-formed one; nothing is validated here. */
-function phoneNumberIn(raw: Uint8Array | undefined): string | undefined {
-  if (raw === undefined || raw.length === 0) return undefined;
-  try {
-    const value = JSON.parse(new TextDecoder().decode(raw)) as { phoneNumber?: unknown } | null;
-    const number = value?.phoneNumber;
-    return typeof number === 'string' && E164.test(number) ? number : undefined;
-  } catch {
-    return undefined;
-  }
+function phoneNumberIn(body: unknown): string | undefined {
+  const number = (body as { phoneNumber?: unknown } | null | undefined)?.phoneNumber;
+  return typeof number === 'string' && E164.test(number) ? number : undefined;
 }
 
 /**
@@ -28,7 +22,8 @@ function phoneNumberIn(raw: Uint8Array | undefined): string | undefined {
  * and requireLegalBasis uses the decision only for the subscriber the call resolved.
  */
 export function prefetchLegalBasis(
-  readBody: (c: Context<Env>) => Promise<Uint8Array> | undefined,
+  /** The body as JSON (undefined when it is not), for a call that has one; not judged here. */
+  readBody: (c: Context<Env>) => Promise<unknown> | undefined,
 ): MiddlewareHandler<Env> {
   return async (c, next) => {
     const access = c.get('access');

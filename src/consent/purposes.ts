@@ -140,6 +140,9 @@ export const DEFAULT_PURPOSES: PurposeRegistryData = {
 
 /** The registry as the platform reads it, for one market. */
 export class PurposeRegistry implements PolicySource {
+  /** scopesOf() as a set, per purpose: checked on every resource call (the registry is fixed). */
+  private readonly allowed = new Map<string, ReadonlySet<string>>();
+
   constructor(
     private readonly data: PurposeRegistryData,
     readonly market: string | undefined,
@@ -164,7 +167,12 @@ export class PurposeRegistry implements PolicySource {
 
   /** True when each API scope of the request is one the purpose lists. */
   allowsScopes(purpose: string, requested: readonly string[]): boolean {
-    const allowed = new Set(this.scopesOf(purpose));
+    let allowed = this.allowed.get(purpose);
+    if (allowed === undefined) {
+      allowed = new Set(this.scopesOf(purpose));
+      // Registered purposes only: any other name is refused, and must not grow the map.
+      if (this.get(purpose) !== undefined) this.allowed.set(purpose, allowed);
+    }
     return allowed.size > 0 && requested.every((s) => PURPOSE_NEUTRAL(s) || allowed.has(s));
   }
 

@@ -54,12 +54,18 @@ export class ConsentRecords {
     purpose: string,
   ): Promise<(StoredRecord | null)[]> {
     const subjects = this.pseudonyms.candidates(subscriber);
-    const keys = clientIds.flatMap((clientId) => subjects.map((s) => recordKey(s, clientId, purpose)));
-    const values = await Promise.all(keys.map((key) => this.store.get(key)));
-    return clientIds.map((_, i) => {
-      const raw = values.slice(i * subjects.length, (i + 1) * subjects.length).find((v) => v !== null);
-      return raw === undefined || raw === null ? null : (JSON.parse(raw) as StoredRecord);
-    });
+    const reads: Promise<string | null>[] = [];
+    for (const clientId of clientIds)
+      for (const subject of subjects) reads.push(this.store.get(recordKey(subject, clientId, purpose)));
+    const values = await Promise.all(reads);
+    const records: (StoredRecord | null)[] = [];
+    for (let i = 0; i < clientIds.length; i++) {
+      let raw: string | null = null;
+      for (let j = i * subjects.length; raw === null && j < (i + 1) * subjects.length; j++)
+        raw = values[j] ?? null;
+      records.push(raw === null ? null : (JSON.parse(raw) as StoredRecord));
+    }
+    return records;
   }
 
   async readOne(subscriber: string, clientId: string, purpose: string): Promise<StoredRecord | null> {

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.js';
 import type { Env } from './env.js';
+import { requestHeader } from './request-header.js';
 
 /**
  * Commonalities §x-correlator, from the pattern string exactly as CAMARA_common.yaml writes it
@@ -13,11 +14,15 @@ export const X_CORRELATOR_PATTERN = new RegExp(String.raw`^[a-zA-Z0-9-_:;.\/<>{}
  * none is sent, and answers 400 INVALID_ARGUMENT when the value breaks the pattern.
  */
 export const correlator: MiddlewareHandler<Env> = async (c, next) => {
-  const inbound = c.req.header('x-correlator');
+  const inbound = requestHeader(c, 'x-correlator');
   if (inbound !== undefined && !X_CORRELATOR_PATTERN.test(inbound)) {
     c.set('correlator', crypto.randomUUID());
     throw new ApiError('INVALID_ARGUMENT', 'Invalid x-correlator header.');
   }
-  c.set('correlator', inbound !== undefined && inbound !== '' ? inbound : crypto.randomUUID());
+  const value = inbound !== undefined && inbound !== '' ? inbound : crypto.randomUUID();
+  c.set('correlator', value);
+  // Set before the route runs, so every response built through the context carries it; an error
+  // answer sets it again (http/on-error.ts), including the UUID made above for a refused value.
+  c.header('x-correlator', value);
   await next();
 };

@@ -1,6 +1,7 @@
 import type { AccessContext } from '../auth/access-context.js';
 import type { PrefetchedLegalBasis } from '../consent/prefetch.js';
 import type { Deps } from '../deps.js';
+import type { ParsedJson } from './json-body.js';
 
 /** Hono context variables shared by the platform's middleware and the API modules. */
 export type Env = {
@@ -10,6 +11,8 @@ export type Env = {
     access: AccessContext;
     /** The request body's bytes, read once (http/json-body.ts readBodyOnce). */
     rawBody: Promise<Uint8Array> | undefined;
+    /** Those bytes parsed as JSON once, null when they are not JSON (http/json-body.ts parsedJson). */
+    json: ParsedJson | null | undefined;
     /** The legal-basis decision read with the rate-limit hit (consent/prefetch.ts). */
     legalBasis: PrefetchedLegalBasis | undefined;
   };

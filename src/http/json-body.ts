@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.js';
 import type { Env } from './env.js';
+import { requestHeader } from './request-header.js';
 
 const JSON_TYPE = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
 
@@ -12,31 +13,48 @@ const JSON_TYPE = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
  */
 export function jsonBody(maxBytes: number): MiddlewareHandler<Env> {
   return async (c, next) => {
-    const declared = Number(c.req.header('content-length') ?? '0');
+    const declared = Number(requestHeader(c, 'content-length') ?? '0');
     if (declared > maxBytes) throw new ApiError('CONTENT_TOO_LARGE');
-    const type = c.req.header('content-type');
+    const type = requestHeader(c, 'content-type');
     const raw = await readBodyOnce(c, maxBytes);
     if (raw.length === 0 && type === undefined) {
       throw new ApiError('INVALID_ARGUMENT', 'A JSON request body is required.');
     }
     if (type === undefined || !JSON_TYPE.test(type.trim())) throw new ApiError('UNSUPPORTED_MEDIA_TYPE');
     if (raw.length === 0) throw new ApiError('INVALID_ARGUMENT', 'A JSON request body is required.');
-    let value: unknown;
-    let text: string;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
-      value = JSON.parse(text);
-    } catch {
-      throw new ApiError('INVALID_ARGUMENT', 'Malformed JSON in request body.');
-    }
+    const parsed = parsedJson(c, raw);
+    if (parsed === null) throw new ApiError('INVALID_ARGUMENT', 'Malformed JSON in request body.');
+    const { value, text } = parsed;
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       throw new ApiError('INVALID_ARGUMENT', 'The request body must be a JSON object.');
     }
-    // The route validator reads the body through Hono's cache (c.req.json() parses `text`).
+    // A handler that reads the body itself gets it through Hono's cache (c.req.json() parses
+    // `text`); the API routes' validator takes the parsed value (apis/common/router.ts).
     (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
     await next();
   };
 }
+
+/**
+ * The body as JSON (strict UTF-8), parsed at most once per request: `null` when it is not JSON.
+ * The legal-basis prefetch (consent/prefetch.ts) looks for its `phoneNumber`, jsonBody judges it,
+ * the route validates it.
+ */
+export function parsedJson(c: Context<Env>, raw: Uint8Array): ParsedJson | null {
+  let parsed = c.get('json');
+  if (parsed === undefined) {
+    try {
+      const text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+      parsed = { text, value: JSON.parse(text) as unknown };
+    } catch {
+      parsed = null;
+    }
+    c.set('json', parsed);
+  }
+  return parsed;
+}
+
+export type ParsedJson = { text: string; value: unknown };
 
 /**
  * The body's bytes, read at most once per request (413 beyond `maxBytes`): the legal-basis
@@ -81,34 +99,79 @@ function unreadNodeRequest(env: unknown): NodeRequest | undefined {
  * the rest of the body.
  */
 function readNode(incoming: NodeRequest, maxBytes: number): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    const settle = (error: unknown, value?: Uint8Array) => {
-      incoming.off('data', onData);
-      incoming.off('end', onEnd);
-      incoming.off('error', onError);
-      incoming.off('close', onClose);
-      if (error === undefined) resolve(value as Uint8Array);
-      else reject(error);
-    };
-    const onData = (chunk: Uint8Array) => {
-      size += chunk.byteLength;
-      if (size > maxBytes) {
-        incoming.pause();
-        settle(new ApiError('CONTENT_TOO_LARGE'));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => settle(undefined, concat(chunks, size));
-    const onError = (error: unknown) => settle(error ?? new Error('request body failed'));
-    const onClose = () => settle(new Error('request closed before the end of its body'));
-    incoming.on('data', onData);
-    incoming.on('end', onEnd);
-    incoming.on('error', onError);
-    incoming.on('close', onClose);
-  });
+  return new Promise((resolve, reject) => new NodeBodyReader(incoming, maxBytes, resolve, reject).start());
+}
+
+/**
+ * One read of a Node request body. The listeners are methods bound per read rather than arrow
+ * functions declared per read: the TypeScript runner (tsx, which keeps function names) would
+ * name each such closure with Object.defineProperty on every call.
+ */
+class NodeBodyReader {
+  private readonly chunks: Uint8Array[] = [];
+  private size = 0;
+  private readonly incoming: NodeRequest;
+  private readonly maxBytes: number;
+  private readonly resolve: (value: Uint8Array) => void;
+  private readonly reject: (error: unknown) => void;
+  private readonly onData: (chunk: Uint8Array) => void;
+  private readonly onEnd: () => void;
+  private readonly onError: (error: unknown) => void;
+  private readonly onClose: () => void;
+
+  constructor(
+    incoming: NodeRequest,
+    maxBytes: number,
+    resolve: (value: Uint8Array) => void,
+    reject: (error: unknown) => void,
+  ) {
+    this.incoming = incoming;
+    this.maxBytes = maxBytes;
+    this.resolve = resolve;
+    this.reject = reject;
+    this.onData = this.data.bind(this);
+    this.onEnd = this.end.bind(this);
+    this.onError = this.error.bind(this);
+    this.onClose = this.close.bind(this);
+  }
+
+  start(): void {
+    this.incoming.on('data', this.onData);
+    this.incoming.on('end', this.onEnd);
+    this.incoming.on('error', this.onError);
+    this.incoming.on('close', this.onClose);
+  }
+
+  private settle(error: unknown, value?: Uint8Array): void {
+    this.incoming.off('data', this.onData);
+    this.incoming.off('end', this.onEnd);
+    this.incoming.off('error', this.onError);
+    this.incoming.off('close', this.onClose);
+    if (error === undefined) this.resolve(value as Uint8Array);
+    else this.reject(error);
+  }
+
+  private data(chunk: Uint8Array): void {
+    this.size += chunk.byteLength;
+    if (this.size > this.maxBytes) {
+      this.incoming.pause();
+      this.settle(new ApiError('CONTENT_TOO_LARGE'));
+      return;
+    }
+    this.chunks.push(chunk);
+  }
+
+  private end(): void {
+    this.settle(undefined, concat(this.chunks, this.size));
+  }
+
+  private error(error: unknown): void {
+    this.settle(error ?? new Error('request body failed'));
+  }
+
+  private close(): void {
+    this.settle(new Error('request closed before the end of its body'));
+  }
 }
 
 async function readLimited(req: Request, maxBytes: number): Promise<Uint8Array> {

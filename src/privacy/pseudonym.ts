@@ -62,9 +62,33 @@ export class Pseudonymizer {
   }
 
   private mac(entry: { kid: string; key: HmacSha256 }, subscriber: string): string {
-    const mac = entry.key.mac(new TextEncoder().encode(DOMAIN + subscriber));
-    return `${entry.kid}.${base64url.encode(mac.slice(0, 16))}`;
+    return `${entry.kid}.${base64url16(entry.key.mac(utf8(DOMAIN + subscriber)))}`;
   }
+}
+
+// A pseudonym is computed on every consent check (the hot path): the input is encoded into a
+// reused buffer and the MAC's first 16 bytes written as base64url without an intermediate copy.
+const encoder = new TextEncoder();
+let scratch = new Uint8Array(128);
+
+function utf8(text: string): Uint8Array {
+  if (text.length * 3 > scratch.length) scratch = new Uint8Array(text.length * 3);
+  const { written } = encoder.encodeInto(text, scratch);
+  return scratch.subarray(0, written);
+}
+
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const sextet = (n: number) => B64URL.charAt(n & 63);
+
+/** RFC 4648 §5 base64url of the first 16 bytes, without padding (22 characters). */
+function base64url16(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < 15; i += 3) {
+    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
+    out += sextet(n >>> 18) + sextet(n >>> 12) + sextet(n >>> 6) + sextet(n);
+  }
+  const last = bytes[15] as number;
+  return out + sextet(last >>> 2) + sextet((last & 3) << 4);
 }
 
 /**

@@ -32,6 +32,7 @@ export const rateLimit: MiddlewareHandler<Env> = async (c, next) => {
     const code = result.exceeded === 'quota' ? 'QUOTA_EXCEEDED' : 'TOO_MANY_REQUESTS';
     throw new ApiError(code, undefined, headers);
   }
+  // Set before the route runs: its answer, success or error, is built with them.
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
   await next();
-  for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
 };

@@ -35,3 +35,35 @@ local v = redis.call('GET', KEYS[1])
 if v then redis.call('DEL', KEYS[1]) end
 return v
 `;
+
+/**
+ * HIT for several calls at once, in order, as if each had run HIT on its own (the counters of a
+ * call see the hits of the calls before it). ARGV[1]: the number of calls; then for each call the
+ * number n of its rules and its n (limit, ms left) pairs. KEYS: each call's n counters, in order.
+ * Returns each call's HIT reply, concatenated: {exceeded, count_1, ..., count_n}, ...
+ */
+export const HIT_MANY = `
+local out = {}
+local k = 0
+local a = 2
+for _ = 1, tonumber(ARGV[1]) do
+  local n = tonumber(ARGV[a])
+  local counts = {}
+  local exceeded = 0
+  for i = 1, n do
+    counts[i] = tonumber(redis.call('GET', KEYS[k + i]) or '0')
+    if exceeded == 0 and counts[i] >= tonumber(ARGV[a + 2 * i - 1]) then exceeded = i end
+  end
+  if exceeded == 0 then
+    for i = 1, n do
+      counts[i] = redis.call('INCR', KEYS[k + i])
+      if counts[i] == 1 then redis.call('PEXPIRE', KEYS[k + i], ARGV[a + 2 * i]) end
+    end
+  end
+  out[#out + 1] = exceeded
+  for i = 1, n do out[#out + 1] = counts[i] end
+  k = k + n
+  a = a + 2 * n + 1
+end
+return out
+`;

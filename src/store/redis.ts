@@ -12,11 +12,11 @@ import {
   type RateLimitRule,
   type Store,
 } from './port.js';
-import { HIT, TAKE } from './redis-scripts.js';
+import { TurnBatch, type Script } from './redis-batch.js';
+import { HIT, HIT_MANY, TAKE } from './redis-scripts.js';
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
 
-type Script = { source: string; sha: string };
 const script = (source: string): Script => ({ source, sha: sha1(source) });
 
 export type RedisStoreOptions = {
@@ -34,9 +34,10 @@ export type RedisStoreOptions = {
  */
 export class RedisStore implements Store {
   readonly client: Redis;
-  readonly scripts = { hit: script(HIT), take: script(TAKE) };
+  readonly scripts = { hit: script(HIT), take: script(TAKE), hitMany: script(HIT_MANY) };
   private scriptsLoaded: Promise<void> = Promise.resolve();
   private down = false;
+  private readonly batch: TurnBatch;
 
   constructor(options: RedisStoreOptions) {
     const redisOptions: RedisOptions = {
@@ -52,6 +53,7 @@ export class RedisStore implements Store {
       retryStrategy: (times) => Math.min(100 * times, 1000),
     };
     this.client = new Redis(options.url, redisOptions);
+    this.batch = new TurnBatch(this.client, this.scripts.hitMany);
     const log = options.logger;
     // Connection errors surface per command as 503; the client keeps reconnecting. One log line
     // per outage, not one per reconnection attempt.
@@ -101,8 +103,10 @@ export class RedisStore implements Store {
     });
   }
 
-  async get(key: string): Promise<string | null> {
-    return this.run(() => this.client.get(key));
+  /** Gathered with the turn's other reads and hits (redis-batch.ts) unless auto-pipelining is off. */
+  get(key: string): Promise<string | null> {
+    if (!this.client.options.enableAutoPipelining) return this.run(() => this.client.get(key));
+    return this.batch.get(key);
   }
 
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
@@ -139,9 +143,21 @@ export class RedisStore implements Store {
       keys.push(counterKey(key, rule, w.index));
       args.push(rule.limit, w.resetMs);
     }
-    const out = (await this.evalScript(this.scripts.hit, keys, args)) as number[];
+    const out = (await this.hitCounters(keys, args)) as number[];
     const [exceeded = 0, ...counts] = out.map(Number);
     return toResult(rules, counts, exceeded === 0, now);
+  }
+
+  /**
+   * A turn's first hit goes out at once, by EVALSHA, and opens the turn's auto-pipelined write;
+   * the turn's other hits join the batch (redis-batch.ts), sent in that same write.
+   */
+  private hitCounters(keys: string[], args: number[]): Promise<unknown> {
+    if (!this.client.options.enableAutoPipelining) return this.evalScript(this.scripts.hit, keys, args);
+    if (this.batch.hitSent) return this.batch.hit(keys, args);
+    this.batch.begin();
+    this.batch.hitSent = true;
+    return this.evalScript(this.scripts.hit, keys, args);
   }
 
   /** ms left to live (-1 without a TTL, -2 when absent). For tests and diagnostics. */
