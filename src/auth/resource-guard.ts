@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.js';
 import type { Env } from '../http/env.js';
 import { requestHeader } from '../http/request-header.js';
@@ -20,7 +20,7 @@ export const invalidToken = (): ApiError =>
  * The signature is checked here (in process, cached); revocation is read by the `rateLimit`
  * middleware that always follows, in the same store round trip as the rate-limit hit.
  */
-export const requireToken: MiddlewareHandler<Env> = async (c, next) => {
+export async function authenticate(c: Context<Env>): Promise<void> {
   const header = requestHeader(c, 'authorization');
   const match = header === undefined ? null : BEARER.exec(header);
   if (match === null) {
@@ -31,5 +31,10 @@ export const requireToken: MiddlewareHandler<Env> = async (c, next) => {
   } catch {
     throw invalidToken();
   }
+}
+
+/** authenticate() as a middleware. */
+export const requireToken: MiddlewareHandler<Env> = async (c, next) => {
+  await authenticate(c);
   await next();
 };

@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import type { Env } from '../http/env.js';
 import type { LegalBasisDecision } from './port.js';
 
@@ -21,27 +21,25 @@ function phoneNumberIn(body: unknown): string | undefined {
  * event-loop turn (ioredis auto-pipelining). Nothing is answered here: errors keep their steps,
  * and requireLegalBasis uses the decision only for the subscriber the call resolved.
  */
-export function prefetchLegalBasis(
+export async function prefetchLegalBasis(
+  c: Context<Env>,
   /** The body as JSON (undefined when it is not), for a call that has one; not judged here. */
-  readBody: (c: Context<Env>) => Promise<unknown> | undefined,
-): MiddlewareHandler<Env> {
-  return async (c, next) => {
-    const access = c.get('access');
-    let subscriber = access.subscriber;
-    if (subscriber === undefined) {
-      const body = readBody(c);
-      if (body !== undefined) subscriber = phoneNumberIn(await body.catch(() => undefined));
-    }
-    if (subscriber !== undefined && access.purpose !== undefined) {
-      const decision = c.get('deps').consent.check({
-        clientId: access.clientId,
-        purpose: access.purpose,
-        subscriber,
-        scopes: [...access.scopes],
-      });
-      decision.catch(() => {}); // requireLegalBasis awaits it: a store failure answers there (503)
-      c.set('legalBasis', { subscriber, decision });
-    }
-    await next();
-  };
+  readBody: () => Promise<unknown> | undefined,
+): Promise<void> {
+  const access = c.get('access');
+  let subscriber = access.subscriber;
+  if (subscriber === undefined) {
+    const body = readBody();
+    if (body !== undefined) subscriber = phoneNumberIn(await body.catch(() => undefined));
+  }
+  if (subscriber !== undefined && access.purpose !== undefined) {
+    const decision = c.get('deps').consent.check({
+      clientId: access.clientId,
+      purpose: access.purpose,
+      subscriber,
+      scopes: [...access.scopes],
+    });
+    decision.catch(() => {}); // requireLegalBasis awaits it: a store failure answers there (503)
+    c.set('legalBasis', { subscriber, decision });
+  }
 }

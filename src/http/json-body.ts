@@ -11,26 +11,31 @@ const JSON_TYPE = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
  * body "MUST be a JSON object and MUST be required"). The parsed value is handed to the
  * route's zod validator through Hono's body cache.
  */
+export async function readJsonBody(c: Context<Env>, maxBytes: number): Promise<void> {
+  const declared = Number(requestHeader(c, 'content-length') ?? '0');
+  if (declared > maxBytes) throw new ApiError('CONTENT_TOO_LARGE');
+  const type = requestHeader(c, 'content-type');
+  const raw = await readBodyOnce(c, maxBytes);
+  if (raw.length === 0 && type === undefined) {
+    throw new ApiError('INVALID_ARGUMENT', 'A JSON request body is required.');
+  }
+  if (type === undefined || !JSON_TYPE.test(type.trim())) throw new ApiError('UNSUPPORTED_MEDIA_TYPE');
+  if (raw.length === 0) throw new ApiError('INVALID_ARGUMENT', 'A JSON request body is required.');
+  const parsed = parsedJson(c, raw);
+  if (parsed === null) throw new ApiError('INVALID_ARGUMENT', 'Malformed JSON in request body.');
+  const { value, text } = parsed;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ApiError('INVALID_ARGUMENT', 'The request body must be a JSON object.');
+  }
+  // A handler that reads the body itself gets it through Hono's cache (c.req.json() parses
+  // `text`); the API routes' validator takes the parsed value (apis/common/router.ts).
+  (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
+}
+
+/** readJsonBody() as a middleware. */
 export function jsonBody(maxBytes: number): MiddlewareHandler<Env> {
   return async (c, next) => {
-    const declared = Number(requestHeader(c, 'content-length') ?? '0');
-    if (declared > maxBytes) throw new ApiError('CONTENT_TOO_LARGE');
-    const type = requestHeader(c, 'content-type');
-    const raw = await readBodyOnce(c, maxBytes);
-    if (raw.length === 0 && type === undefined) {
-      throw new ApiError('INVALID_ARGUMENT', 'A JSON request body is required.');
-    }
-    if (type === undefined || !JSON_TYPE.test(type.trim())) throw new ApiError('UNSUPPORTED_MEDIA_TYPE');
-    if (raw.length === 0) throw new ApiError('INVALID_ARGUMENT', 'A JSON request body is required.');
-    const parsed = parsedJson(c, raw);
-    if (parsed === null) throw new ApiError('INVALID_ARGUMENT', 'Malformed JSON in request body.');
-    const { value, text } = parsed;
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      throw new ApiError('INVALID_ARGUMENT', 'The request body must be a JSON object.');
-    }
-    // A handler that reads the body itself gets it through Hono's cache (c.req.json() parses
-    // `text`); the API routes' validator takes the parsed value (apis/common/router.ts).
-    (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
+    await readJsonBody(c, maxBytes);
     await next();
   };
 }

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 
 /** Headers for JSON APIs that are never framed, sniffed, cached or given a referrer. */
 export const SECURITY_HEADERS: Record<string, string> = {
@@ -19,11 +19,10 @@ const HSTS = ['strict-transport-security', 'max-age=63072000; includeSubDomains'
  * is created with them: a route's own value replaces the default as a later `set` would, and the
  * response's headers are written once instead of being re-read and completed after `next()`.
  */
-export function securityHeaders(hsts: boolean): MiddlewareHandler {
+export function securityHeaders(hsts: boolean): (c: Context) => void {
   // Only over TLS: a browser ignores HSTS on plain HTTP, and a local demo must not pin it.
   const entries = Object.entries(SECURITY_HEADERS).concat(hsts ? [[...HSTS]] : []);
-  return async (c, next) => {
+  return (c) => {
     for (const [name, value] of entries) c.header(name, value);
-    await next();
   };
 }

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { invalidToken } from '../auth/resource-guard.js';
 import { isRevoked } from '../auth/revocation.js';
 import { ApiError } from '../errors.js';
@@ -14,7 +14,7 @@ import { planRules } from './plans.js';
  * issued in the same turn of the event loop, which the Redis engine sends as one pipeline
  * (ioredis auto-pipelining). A revoked token is refused with the token's 401, before the 429.
  */
-export const rateLimit: MiddlewareHandler<Env> = async (c, next) => {
+export async function limit(c: Context<Env>): Promise<void> {
   const deps = c.get('deps');
   const access = c.get('access');
   const revoked = isRevoked(deps.store, access.jti);
@@ -34,5 +34,10 @@ export const rateLimit: MiddlewareHandler<Env> = async (c, next) => {
   }
   // Set before the route runs: its answer, success or error, is built with them.
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
+}
+
+/** limit() as a middleware. */
+export const rateLimit: MiddlewareHandler<Env> = async (c, next) => {
+  await limit(c);
   await next();
 };
