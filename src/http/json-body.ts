@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.js';
+import { concatBytes, readStreamLimited } from './read-stream.js';
 import type { Env } from './env.js';
 import { requestHeader } from './request-header.js';
 
@@ -69,7 +70,10 @@ export function readBodyOnce(c: Context<Env>, maxBytes: number): Promise<Uint8Ar
   let raw = c.get('rawBody');
   if (raw === undefined) {
     const incoming = unreadNodeRequest(c.env);
-    raw = incoming === undefined ? readLimited(c.req.raw, maxBytes) : readNode(incoming, maxBytes);
+    raw =
+      incoming === undefined
+        ? readStreamLimited(c.req.raw.body, maxBytes, () => new ApiError('CONTENT_TOO_LARGE'))
+        : readNode(incoming, maxBytes);
     raw.catch(() => {}); // the reader that needs it awaits it; an early reader may not
     c.set('rawBody', raw);
   }
@@ -167,7 +171,7 @@ class NodeBodyReader {
   }
 
   private end(): void {
-    this.settle(undefined, concat(this.chunks, this.size));
+    this.settle(undefined, concatBytes(this.chunks, this.size));
   }
 
   private error(error: unknown): void {
@@ -177,32 +181,4 @@ class NodeBodyReader {
   private close(): void {
     this.settle(new Error('request closed before the end of its body'));
   }
-}
-
-async function readLimited(req: Request, maxBytes: number): Promise<Uint8Array> {
-  if (req.body === null) return new Uint8Array();
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw new ApiError('CONTENT_TOO_LARGE');
-    }
-    chunks.push(value);
-  }
-  return concat(chunks, size);
-}
-
-function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }

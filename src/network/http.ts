@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApiError } from '../errors.js';
+import { readStreamLimited } from '../http/read-stream.js';
 import type { Logger } from '../log.js';
 import {
   KYC_ATTRIBUTES,
@@ -164,26 +165,7 @@ async function readLimited(res: Response, maxBytes: number): Promise<string> {
     await res.body?.cancel().catch(() => {});
     throw new UpstreamError('answer too large');
   }
-  if (res.body === null) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw new UpstreamError('answer too large');
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const bytes = await readStreamLimited(res.body, maxBytes, () => new UpstreamError('answer too large'));
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
