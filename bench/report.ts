@@ -108,12 +108,14 @@ function explain(rows: Measured[], baseline: Measured, platform: Measured): void
     step(
       '+ platform pipeline (memory store)',
       perRequest(memory) - perRequest(from),
-      hono === undefined ? '' : '  x-correlator, security headers, token, limiter, zod, lookup',
+      hono === undefined ? '' : '  x-correlator, security headers, token, limiter, legal basis, zod, lookup',
     );
     from = memory;
   }
   step(
-    memory === undefined ? '+ platform pipeline, Redis store' : '+ Redis store (ioredis, EVALSHA round trip)',
+    memory === undefined
+      ? '+ platform pipeline, Redis store'
+      : '+ Redis store (ioredis: MGET + script per turn)',
     perRequest(platform) - perRequest(from),
     `  and ${us(redisPerRequest(platform)).trimStart()} more in redis-server`,
   );

@@ -90,6 +90,10 @@ export function readBodyOnce(c: Context<Env>, maxBytes: number): Promise<Uint8Ar
 type NodeRequest = {
   readableFlowing: boolean | null;
   readableEnded: boolean;
+  /** IncomingMessage: the whole message has been received and parsed. */
+  complete?: boolean;
+  readableLength: number;
+  read(): Uint8Array | null;
   on(event: string, listener: (arg: never) => void): unknown;
   off(event: string, listener: (arg: never) => void): unknown;
   pause(): unknown;
@@ -106,8 +110,15 @@ function unreadNodeRequest(env: unknown): NodeRequest | undefined {
  * Same contract as readLimited. Past `maxBytes` it stops reading without destroying the request,
  * as cancelling @hono/node-server's body stream does: the 413 goes out, then the adapter drains
  * the rest of the body.
+ *
+ * A small body usually arrives with the headers, so by the time a route reads it the parser has
+ * already buffered all of it: then it is taken at once, in one read() that also ends the stream,
+ * without listeners or a turn of the event loop.
  */
 function readNode(incoming: NodeRequest, maxBytes: number): Promise<Uint8Array> {
+  if (incoming.complete === true && incoming.readableLength <= maxBytes) {
+    return Promise.resolve(incoming.read() ?? new Uint8Array());
+  }
   return new Promise((resolve, reject) => new NodeBodyReader(incoming, maxBytes, resolve, reject).start());
 }
 
