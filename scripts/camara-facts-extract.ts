@@ -11,7 +11,12 @@ import { parse } from 'yaml';
 export type Json = Record<string, unknown>;
 
 /** The APIs whose facts are kept: the three served today and the subscriptions API to come. */
-export const CAMARA_APIS = ['sim-swap', 'sim-swap-subscriptions', 'kyc-match', 'number-verification'] as const;
+export const CAMARA_APIS = [
+  'sim-swap',
+  'sim-swap-subscriptions',
+  'kyc-match',
+  'number-verification',
+] as const;
 export type CamaraApi = (typeof CAMARA_APIS)[number];
 
 // Wording, never structure. `info.license`/`contact` name the upstream's, not a fact of the API.
@@ -114,7 +119,8 @@ function inlineExternalRefs(doc: Json, load: (file: string) => Json): Json {
   for (const [kind, entries] of Object.entries(brought)) {
     const own = (components[kind] as Json | undefined) ?? {};
     for (const name of Object.keys(entries))
-      if (name in own) throw new Error(`$ref brings in components.${kind}.${name}, which the document has already`);
+      if (name in own)
+        throw new Error(`$ref brings in components.${kind}.${name}, which the document has already`);
     components[kind] = { ...own, ...entries };
   }
   return Object.keys(brought).length === 0 ? out : { ...out, components };
