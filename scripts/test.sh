@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every check of the project: typecheck, lint, format, and every test (memory and a real Redis).
 # Starts its own redis-server on a free port for the Redis tests and stops it afterwards.
+# Arguments go to vitest (`npm test -- test/unit` runs the checks and only those test files).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,10 +31,15 @@ echo "== lint"; npx eslint .
 echo "== format"; npx prettier --check . >/dev/null && echo "formatted"
 echo "== tests"
 status=0
-npx vitest run --reporter=default --reporter=json --outputFile=.tmp/vitest.json || status=$?
+npx vitest run --reporter=default --reporter=json --outputFile=.tmp/vitest.json "$@" || status=$?
+# A test file that fails to load (an import that throws) has no tests in the report's counts: it
+# counts as one failure of its own, so the summary never reads "0 failed" over a broken file.
 node -e "
 const r = require('./.tmp/vitest.json');
-console.log(r.numPassedTests + ' passed, ' + r.numFailedTests + ' failed' + (r.numPendingTests ? ', ' + r.numPendingTests + ' skipped' : ''));
-if (r.numTotalTests === 0) process.exit(1);
+const unloaded = r.testResults.filter((f) => f.status === 'failed' && !f.assertionResults.some((t) => t.status === 'failed'));
+for (const f of unloaded) console.log('failed to run: ' + require('path').relative(process.cwd(), f.name) + (f.message ? ': ' + f.message.split('\\n')[0] : ''));
+const failed = r.numFailedTests + unloaded.length;
+console.log(r.numPassedTests + ' passed, ' + failed + ' failed' + (r.numPendingTests ? ', ' + r.numPendingTests + ' skipped' : ''));
+if (r.numTotalTests === 0 || failed > 0) process.exit(1);
 " || status=1
 exit "$status"

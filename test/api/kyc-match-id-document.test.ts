@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError, expectSuccess, type Operation } from '../support/camara-assert.js';
 import { FULL, PARTIAL } from '../support/kyc-sandbox.js';
-import { upstreamSpec } from '../support/openapi-schema.js';
+import { camaraFacts } from '../support/openapi-schema.js';
 import { IDENTITY, startIdentityServer, type IdentityServer } from '../e2e/support/identity.js';
 
 /**
@@ -11,7 +11,7 @@ import { IDENTITY, startIdentityServer, type IdentityServer } from '../e2e/suppo
  */
 
 const PATH = '/kyc-match/v0.4/match';
-const op: Operation = { doc: upstreamSpec('kyc-match.yaml'), path: '/match', method: 'post' };
+const op: Operation = { doc: camaraFacts('kyc-match'), path: '/match', method: 'post' };
 const SCOPE = `${IDENTITY} kyc-match:match`;
 const error = (status: number, code: string) => ({ status, code });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORRELATOR, expectError, expectSuccess, type Operation } from '../support/camara-assert.js';
 import { FULL, KANA, OUTLINE_23, PARTIAL, PROPERTIES, ALL, SCORED } from '../support/kyc-sandbox.js';
-import { upstreamSpec } from '../support/openapi-schema.js';
+import { camaraFacts } from '../support/openapi-schema.js';
 import { IDENTITY, startIdentityServer, type IdentityServer } from '../e2e/support/identity.js';
 
 /**
@@ -13,7 +13,7 @@ import { IDENTITY, startIdentityServer, type IdentityServer } from '../e2e/suppo
  */
 
 const PATH = '/kyc-match/v0.4/match';
-const op: Operation = { doc: upstreamSpec('kyc-match.yaml'), path: '/match', method: 'post' };
+const op: Operation = { doc: camaraFacts('kyc-match'), path: '/match', method: 'post' };
 const SCOPE = `${IDENTITY} kyc-match:match`;
 let s: IdentityServer;
 /** The 2-legged token of the test application (KYC Match tokens serve many calls). */

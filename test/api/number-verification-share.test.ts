@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError, expectSuccess, type Operation } from '../support/camara-assert.js';
-import { upstreamSpec } from '../support/openapi-schema.js';
+import { camaraFacts } from '../support/openapi-schema.js';
 import {
   IDENTITY,
   NV,
@@ -18,7 +18,7 @@ import {
 
 const PATH = '/number-verification/v2/device-phone-number';
 const op: Operation = {
-  doc: upstreamSpec('number-verification.yaml'),
+  doc: camaraFacts('number-verification'),
   path: '/device-phone-number',
   method: 'get',
 };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORRELATOR, expectError, expectSuccess, type Operation } from '../support/camara-assert.js';
-import { upstreamSpec } from '../support/openapi-schema.js';
+import { camaraFacts } from '../support/openapi-schema.js';
 import {
   IDENTITY,
   NV,
@@ -20,7 +20,7 @@ import {
  */
 
 const PATH = '/number-verification/v2/verify';
-const op: Operation = { doc: upstreamSpec('number-verification.yaml'), path: '/verify', method: 'post' };
+const op: Operation = { doc: camaraFacts('number-verification'), path: '/verify', method: 'post' };
 const DEVICE = '+34600000001';
 const OTHER = '+34600000010';
 const SCOPE = `${IDENTITY} ${NV.verify}`;

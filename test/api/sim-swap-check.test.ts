@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { invalidTokens } from '../support/bad-tokens.js';
 import { post, testPlatform, type TestPlatform } from '../support/app.js';
 import { expectError, expectSuccess, standard, type Operation } from '../support/camara-assert.js';
-import { upstreamSpec } from '../support/openapi-schema.js';
+import { camaraFacts } from '../support/openapi-schema.js';
 
 /** TEST-PLAN §1: checkSimSwap (POST /sim-swap/v2/check), sandbox numbers of docs/sandbox.md. */
 
 const PATH = '/sim-swap/v2/check';
-const op: Operation = { doc: upstreamSpec('sim-swap.yaml'), path: '/check', method: 'post' };
+const op: Operation = { doc: camaraFacts('sim-swap'), path: '/check', method: 'post' };
 
 type Body = { maxAge?: unknown };
 type Leg = { name: string; threeLegged: boolean };

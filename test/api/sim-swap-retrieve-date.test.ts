@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { invalidTokens } from '../support/bad-tokens.js';
 import { post, testPlatform, type TestPlatform } from '../support/app.js';
 import { expectError, expectSuccess, standard, type Operation } from '../support/camara-assert.js';
-import { isRfc3339DateTime, upstreamSpec } from '../support/openapi-schema.js';
+import { isRfc3339DateTime, camaraFacts } from '../support/openapi-schema.js';
 
 /** TEST-PLAN §2: retrieveSimSwapDate (POST /sim-swap/v2/retrieve-date), numbers of docs/sandbox.md. */
 
 const PATH = '/sim-swap/v2/retrieve-date';
-const op: Operation = { doc: upstreamSpec('sim-swap.yaml'), path: '/retrieve-date', method: 'post' };
+const op: Operation = { doc: camaraFacts('sim-swap'), path: '/retrieve-date', method: 'post' };
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 

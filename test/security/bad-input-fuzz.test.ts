@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { X_CORRELATOR_PATTERN } from '../../src/http/correlator.js';
 import { testPlatform } from '../support/app.js';
-import { responseSchema, schemaErrors, upstreamSpec } from '../support/openapi-schema.js';
+import { responseSchema, schemaErrors, camaraFacts } from '../support/openapi-schema.js';
 
 /**
  * A bounded, deterministic fuzz of the SIM Swap resource side: random bodies, media types,
@@ -13,7 +13,7 @@ const SEED = 0x5eed2026;
 const CHECK = '/sim-swap/v2/check';
 const RETRIEVE = '/sim-swap/v2/retrieve-date';
 const ROUNDS = 300;
-const doc = upstreamSpec('sim-swap.yaml');
+const doc = camaraFacts('sim-swap');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** mulberry32: a small seeded PRNG, so that a failure replays exactly. */

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { post, testPlatform } from '../support/app.js';
 import { CORRELATOR, expectError, standard, type Operation } from '../support/camara-assert.js';
-import { upstreamSpec } from '../support/openapi-schema.js';
+import { camaraFacts } from '../support/openapi-schema.js';
 
 /** x-correlator, routing (404/405) and the security headers of every response. */
 
 const CHECK = '/sim-swap/v2/check';
-const op: Operation = { doc: upstreamSpec('sim-swap.yaml'), path: '/check', method: 'post' };
+const op: Operation = { doc: camaraFacts('sim-swap'), path: '/check', method: 'post' };
 const VALID = { phoneNumber: '+34600000001' };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

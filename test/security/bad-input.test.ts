@@ -7,7 +7,7 @@ import {
   standard,
   type Operation,
 } from '../support/camara-assert.js';
-import { upstreamSpec } from '../support/openapi-schema.js';
+import { camaraFacts } from '../support/openapi-schema.js';
 
 /**
  * The resource side against malformed, oversized, mistyped and hostile requests: every refusal
@@ -15,7 +15,7 @@ import { upstreamSpec } from '../support/openapi-schema.js';
  */
 
 const CHECK = '/sim-swap/v2/check';
-const op: Operation = { doc: upstreamSpec('sim-swap.yaml'), path: '/check', method: 'post' };
+const op: Operation = { doc: camaraFacts('sim-swap'), path: '/check', method: 'post' };
 const VALID = { phoneNumber: '+34600000001' };
 
 async function platform(env?: Record<string, string>) {

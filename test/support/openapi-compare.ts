@@ -1,7 +1,8 @@
 import { deref, diffShapes, shapeOf, type Json, type Shape } from './openapi.js';
 
 /**
- * Compares a generated OpenAPI document with the upstream CAMARA file of the same API, on what a
+ * Compares a generated OpenAPI document with the upstream CAMARA facts (test/fixtures/camara: the
+ * structure of the upstream file, without its prose) of the same API, on what a
  * client relies on: API version and base path, paths and methods, operationIds, security
  * alternatives and scopes, parameters (x-correlator included), request and response bodies
  * (required fields, property names, types, formats, patterns, bounds, defaults, enums, nullable),

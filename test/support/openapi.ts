@@ -1,30 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import { openApiFiles } from '../../scripts/openapi-documents.js';
 
 /**
  * Reading OpenAPI documents in tests: a `$ref` resolver, a normalised view of schemas and a
- * structural comparison of a generated document with the upstream CAMARA file of the same API.
+ * structural comparison of a generated document with the upstream CAMARA facts of the same API.
  */
 
 export type Json = Record<string, unknown>;
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** The upstream CAMARA OpenAPI folder (`shared/camara/openapi`), searched upwards from the repo root. */
-export function findUpstreamOpenApiDir(start = REPO_ROOT): string | undefined {
-  for (let dir = start; ; dir = dirname(dir)) {
-    const candidate = join(dir, 'shared', 'camara', 'openapi');
-    if (existsSync(candidate)) return candidate;
-    if (dirname(dir) === dir) return undefined;
-  }
-}
-
-export function loadYaml(file: string): Json {
-  return parse(readFileSync(file, 'utf8')) as Json;
-}
 
 /** The document generated from the code for one API (what openapi/<api>.yaml holds). */
 export function generatedDocument(api: string): Json {
