@@ -106,6 +106,42 @@ describe.each(['memory', 'redis'] as const)(
       expect(answers[1]).toEqual(answers[0]);
       // The channel messaged the subscriber, and nobody for the unknown number.
       expect(await notifications(s, DEMO_APP.clientId, CREDIT)).toHaveLength(before + 1);
+      // Consent Info sees a capture requested for both (it never looks numbers up).
+      const token = await form(
+        '/oauth2/token',
+        { grant_type: 'client_credentials', scope: `${CREDIT} consent-info:retrieve` },
+        basic,
+      );
+      expect(token.status).toBe(200);
+      const { access_token } = (await token.json()) as { access_token: string };
+      const info = async (phoneNumber: string) => {
+        const res = await fetch(`${s.url}/consent-info/v0/retrieve`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            phoneNumber,
+            scopes: ['sim-swap:check'],
+            purpose: CREDIT,
+            requestCaptureUrl: false,
+          }),
+        });
+        return { status: res.status, body: (await res.json()) as unknown };
+      };
+      const infos = [await info(KNOWN), await info('+34699999999')];
+      expect(infos[0]).toEqual({
+        status: 200,
+        body: {
+          statusInfo: [
+            {
+              scopes: ['sim-swap:check'],
+              purpose: CREDIT,
+              statusValidForProcessing: false,
+              statusReason: 'REQUESTED',
+            },
+          ],
+        },
+      });
+      expect(infos[1]).toEqual(infos[0]);
 
       const first = await pollBoth(ids);
       expect(first[0]).toMatchObject({
