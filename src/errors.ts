@@ -89,7 +89,6 @@ export const OAUTH_ERRORS = {
   request_uri_not_supported: 400,
   unsupported_response_type: 400,
   unsupported_token_type: 400,
-  unknown_user_id: 400,
   authorization_pending: 400,
   slow_down: 400,
   expired_token: 400,

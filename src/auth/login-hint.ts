@@ -11,6 +11,13 @@ export type HintKind = 'tel' | 'ipport' | 'operatortoken';
 export type ResolvedUser = { subscriber: string; amr: Amr };
 
 /**
+ * What stands in for a hint that names nobody where the answer must not tell (CIBA, JWT-bearer):
+ * the number itself for `tel:`, the whole hint otherwise. It is only ever pseudonymised or sealed
+ * by the consent service, never resolved, and never becomes a token's subscriber.
+ */
+export const nobodyFor = (hint: string): string => TEL.exec(hint)?.[1] ?? hint;
+
+/**
  * ICM §7.4 identifies the user by `tel:`, `ipport:` or `operatortoken:` (CIBA `login_hint`;
  * the same formats for a JWT-bearer `sub`). Returns `malformed` for a value that breaks the format,
  * `unknown` for one that names nobody on this network.

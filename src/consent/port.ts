@@ -21,6 +21,13 @@ export type LegalBasisDecision =
 
 export type ConsentSource = 'ciba' | 'authorize' | 'consent-info' | 'operator';
 
+/** A capture to start: who, through which flow, for how long, and whether anyone can receive it. */
+export type ConsentCapture = AccessQuery & {
+  source: ConsentSource;
+  ttlSeconds: number;
+  reachable?: boolean | undefined;
+};
+
 export type ConsentRequestStatus = 'pending' | 'granted' | 'denied' | 'expired';
 
 /** A pending capture: the subscriber approves or denies it through the operator's channel. */
@@ -42,11 +49,11 @@ export interface ConsentService {
   /**
    * Starts a consent capture; the capture URL is what the operator's channel delivers. Requests
    * that go through the channel are limited per application and subscriber per day
-   * (`CONSENT.TOO_MANY_REQUESTS`).
+   * (`CONSENT.TOO_MANY_REQUESTS`). `reachable: false` (the number is held by no subscriber): the
+   * request is stored and counted like any other, so that nothing the client can observe differs,
+   * but the channel sends nothing.
    */
-  requestConsent(
-    query: AccessQuery & { source: ConsentSource; ttlSeconds: number },
-  ): Promise<{ request: ConsentRequest; captureUrl: string }>;
+  requestConsent(query: ConsentCapture): Promise<{ request: ConsentRequest; captureUrl: string }>;
   getRequest(id: string): Promise<ConsentRequest | null>;
 }
 

@@ -9,6 +9,7 @@ import { notificationOf, type ConsentNotifier } from './notifier.js';
 import type {
   AccessQuery,
   Actor,
+  ConsentCapture,
   ConsentManager,
   ConsentRequest,
   ConsentSource,
@@ -165,9 +166,7 @@ export class StoreConsentService implements ConsentManager {
     return (await this.getRequest(id))?.status === 'pending' ? id : null;
   }
 
-  async requestConsent(
-    query: AccessQuery & { source: ConsentSource; ttlSeconds: number },
-  ): Promise<{ request: ConsentRequest; captureUrl: string }> {
+  async requestConsent(query: ConsentCapture): Promise<{ request: ConsentRequest; captureUrl: string }> {
     const { app } = await this.gateOrThrow(query);
     if (!Number.isInteger(query.ttlSeconds) || query.ttlSeconds < MIN_TTL_S || query.ttlSeconds > MAX_TTL_S)
       throw new RangeError(`ttlSeconds must be an integer in ${MIN_TTL_S}..${MAX_TTL_S}`);
@@ -195,7 +194,9 @@ export class StoreConsentService implements ConsentManager {
     const captureUrl = await this.o.links.url(stored.id, stored.expiresAt);
     const { subject: _s, sealed: _sealed, decidedAt: _d, ...request } = stored;
     this.o.logger.info('consent request created', { requestId: stored.id, ...this.about(stored), subject });
-    if (notifies) {
+    // A request for nobody is counted and stored like the others (the client sees no difference)
+    // but reaches no one.
+    if (notifies && query.reachable !== false) {
       const notification = notificationOf(stored, app.name, captureUrl);
       await this.o.notifier.deliver(notification, query.subscriber);
     }

@@ -143,10 +143,42 @@ describe('CIBA poll mode (CIBA Core, ICM §7.4)', () => {
     ['an address on no device', 'ipport:203.0.113.9'],
     ['the CGNAT IP with another port', 'ipport:198.51.100.10:40011'],
     ['an unknown operator token', 'operatortoken:nope'],
-  ])('answers unknown_user_id for %s', async (_, hint) => {
+  ])('answers %s like a subscriber who objected, never unknown_user_id', async (_, hint) => {
     const p = await flowsPlatform();
-    const res = await bcAuthorize(p, { login_hint: hint, scope: SCOPE });
-    expect(await oauthError(res)).toEqual({ status: 400, error: 'unknown_user_id' });
+    // Legitimate interest (the scripted default): a subscriber gets tokens, one who objected 403.
+    p.consent.decisions.set(SUBSCRIBER.plain, { allowed: false, reason: 'opted_out' });
+    const objected = await bcAuthorize(p, { login_hint: `tel:${SUBSCRIBER.plain}`, scope: SCOPE });
+    const nobody = await bcAuthorize(p, { login_hint: hint, scope: SCOPE });
+    expect(nobody.status).toBe(403);
+    expect(await nobody.json()).toEqual(await objected.json());
+    expect(await oauthError(await bcAuthorize(p, { login_hint: hint, scope: SCOPE }))).toEqual({
+      status: 403,
+      error: 'access_denied',
+    });
+  });
+
+  it.each([
+    ['a tel: number nobody holds', 'tel:+34699999999', '+34699999999'],
+    ['an address on no device', 'ipport:203.0.113.9', 'ipport:203.0.113.9'],
+    ['an unknown operator token', 'operatortoken:nope', 'operatortoken:nope'],
+  ])('keeps %s pending until it expires when consent is needed, asking no one', async (_, hint, standIn) => {
+    const p = await flowsPlatform();
+    p.consent.decisions.set(standIn, { allowed: false, reason: 'consent_required' });
+    const { auth_req_id } = await start(p, { login_hint: hint });
+    expect(p.consent.asked).toMatchObject([{ subscriber: standIn, source: 'ciba', reachable: false }]);
+    expect(await oauthError(await poll(p, auth_req_id))).toEqual({
+      status: 400,
+      error: 'authorization_pending',
+    });
+    // Even a grant recorded for the stand-in never turns a request for nobody into tokens.
+    p.consent.decide(p.consent.lastId(), 'granted');
+    p.clock.advance(p.deps.config.ciba.intervalSeconds * 1000);
+    expect(await oauthError(await poll(p, auth_req_id))).toEqual({
+      status: 400,
+      error: 'authorization_pending',
+    });
+    p.clock.advance(p.deps.config.ciba.expiresInSeconds * 1000);
+    expect(await oauthError(await poll(p, auth_req_id))).toEqual({ status: 400, error: 'expired_token' });
   });
 
   it.each([

@@ -93,7 +93,6 @@ describe('POST /oauth2/bc-authorize against the document', () => {
       ['invalid_client', await bc(p, valid, { ...p.client, secret: 'wrong' })],
       ['unauthorized_client', await bc(p, valid, noCiba)],
       ['invalid_scope', await bc(p, { ...valid, scope: `${FRAUD} no-such:scope` })],
-      ['unknown_user_id', await bc(p, { ...valid, login_hint: 'tel:+34699999999' })],
       ['invalid_request_object', await bc(p, { request: 'not-a-jwt' })],
     ];
     p.consent.decisions.set(SUBSCRIBER.swapped, { allowed: false, reason: 'opted_out' });

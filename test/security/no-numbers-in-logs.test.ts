@@ -195,11 +195,16 @@ describe.each(engines())('no subscriber number in any log line, on $name', (engi
       expect((await callApi(s, '/sim-swap/v2/check', refreshed.access_token)).status).toBe(403);
       await expect(client.refreshTokenGrant(app, refreshed.refresh_token as string)).rejects.toThrow();
       await expect(client.refreshTokenGrant(app, tokens.refresh_token as string)).rejects.toThrow();
-      for (const hint of [`tel:${UNKNOWN}`, 'ipport:203.0.113.9', 'tel:34600000001', 'operatortoken:nope']) {
+      // Hints that name nobody are answered like a subscriber who never answers; a malformed one fails.
+      for (const hint of [`tel:${UNKNOWN}`, 'ipport:203.0.113.9', 'operatortoken:nope']) {
+        const nobody = await client.initiateBackchannelAuthentication(app, { login_hint: hint, scope });
         await expect(
-          client.initiateBackchannelAuthentication(app, { login_hint: hint, scope }),
-        ).rejects.toThrow();
+          client.genericGrantRequest(app, CIBA_GRANT, { auth_req_id: nobody.auth_req_id }),
+        ).rejects.toMatchObject({ error: 'authorization_pending' });
       }
+      await expect(
+        client.initiateBackchannelAuthentication(app, { login_hint: 'tel:34600000001', scope }),
+      ).rejects.toThrow();
 
       // A denied request, an expired page, a replayed and a forged answer.
       const denied = await client.initiateBackchannelAuthentication(app, {

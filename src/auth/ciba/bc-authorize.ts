@@ -5,7 +5,8 @@ import { authenticateClient } from '../client-auth.js';
 import { readForm } from '../form.js';
 import { GRANT } from '../grants/grant-types.js';
 import { parseUserScope, requireGrantType } from '../grants/user-scope.js';
-import { resolveUserHint } from '../login-hint.js';
+import { AMR } from '../amr.js';
+import { nobodyFor, resolveUserHint } from '../login-hint.js';
 import { verifyRequestObject } from '../request-object.js';
 import { createCibaRequest, type CibaRequest } from './requests.js';
 
@@ -27,7 +28,8 @@ const REQUEST_PARAMS = [
  * authentication as at the token endpoint, `login_hint` (tel:, ipport:, operatortoken:) REQUIRED
  * and the only hint, exactly one purpose. binding_message, user_code and requested_expiry are
  * ignored. Consent is decided at once when the legal basis exists; otherwise the subscriber is
- * asked through the consent service and the client polls.
+ * asked through the consent service and the client polls. A hint that names no subscriber gets
+ * the same answers as a subscriber without a legal basis who never answers (no unknown_user_id).
  */
 export function backchannelAuthentication(catalogue: ReadonlyMap<string, string>) {
   return async (c: Context<Env>) => {
@@ -53,9 +55,13 @@ export function backchannelAuthentication(catalogue: ReadonlyMap<string, string>
     const hint = params.get('login_hint');
     if (hint === undefined) throw new OAuthError('invalid_request', 'login_hint is required');
     const request = parseUserScope(params.get('scope'), catalogue, app, { protocolScopes: true });
-    const user = await resolveUserHint(deps, hint, ['tel', 'ipport', 'operatortoken']);
-    if (user === 'malformed') throw new OAuthError('invalid_request', 'malformed login_hint');
-    if (user === 'unknown') throw new OAuthError('unknown_user_id', 'unknown user');
+    const resolved = await resolveUserHint(deps, hint, ['tel', 'ipport', 'operatortoken']);
+    if (resolved === 'malformed') throw new OAuthError('invalid_request', 'malformed login_hint');
+    // No unknown_user_id (CIBA Core §13 lets the OP choose): a hint that names nobody is answered
+    // as a subscriber who has given no consent and never answers, so that bc-authorize and the
+    // polls never tell a client which numbers are subscribers (docs/authorization-server.md).
+    const nobody = resolved === 'unknown';
+    const user = nobody ? { subscriber: nobodyFor(hint), amr: AMR.clientAsserted } : resolved;
 
     const query = {
       clientId: app.clientId,
@@ -74,16 +80,18 @@ export function backchannelAuthentication(catalogue: ReadonlyMap<string, string>
       offlineAccess: request.protocol.includes('offline_access'),
       amr: [user.amr],
       status: 'approved',
+      ...(nobody ? { nobody: true } : {}),
       createdAt: now,
       expiresAt: now + expiresInSeconds * 1000,
       intervalSeconds,
     };
     const decision = await deps.consent.check(query);
-    if (decision.allowed) {
+    // Nobody can rest on a basis that needs no answer: refused like a subscriber who objected.
+    if (decision.allowed && !nobody) {
       ciba.approvedAt = Math.floor(now / 1000);
-    } else if (decision.reason === 'consent_required') {
+    } else if (!decision.allowed && decision.reason === 'consent_required') {
       const { request: consent } = await deps.consent
-        .requestConsent({ ...query, source: 'ciba', ttlSeconds: expiresInSeconds })
+        .requestConsent({ ...query, source: 'ciba', ttlSeconds: expiresInSeconds, reachable: !nobody })
         .catch((error: unknown) => {
           // Each request messages the subscriber: CONSENT_CAPTURES_PER_DAY per application.
           if (error instanceof ApiError && error.code === 'CONSENT.TOO_MANY_REQUESTS')

@@ -14,6 +14,11 @@ export type CibaRequest = {
   /** approved: issue at the next poll; pending: follows `consentRequestId`. */
   status: 'approved' | 'pending';
   consentRequestId?: string | undefined;
+  /**
+   * The hint named no subscriber (`subscriber` is then only a stand-in): the request stays
+   * pending until it expires or is denied, and never gives tokens.
+   */
+  nobody?: true | undefined;
   /** ms since epoch. */
   createdAt: number;
   expiresAt: number;

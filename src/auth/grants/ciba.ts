@@ -111,7 +111,8 @@ async function followConsent(
     await deleteCibaRequest(deps, authReqId);
     throw tokenError('access_denied', 'the subscriber denied the request');
   }
-  if (consent.status === 'pending' && !allowed) return 'pending';
+  // A request for nobody never settles as approved, whatever happens to its stand-in.
+  if ((consent.status === 'pending' && !allowed) || request.nobody === true) return 'pending';
   request.status = 'approved';
   request.approvedAt = Math.floor(now / 1000);
   return 'approved';

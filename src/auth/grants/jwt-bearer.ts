@@ -3,7 +3,7 @@ import type { Application } from '../../admin/applications.js';
 import type { Deps } from '../../deps.js';
 import { OAuthError } from '../../errors.js';
 import { authenticateClient, invalidClient } from '../client-auth.js';
-import { resolveUserHint } from '../login-hint.js';
+import { nobodyFor, resolveUserHint } from '../login-hint.js';
 import { SignedJwtError, verifyClientSignedJwt } from '../signed-jwt.js';
 import { GRANT } from './grant-types.js';
 import type { GrantContext, TokenResponse } from './types.js';
@@ -14,6 +14,9 @@ import { issueUserTokens } from './user-tokens.js';
 const JWT_BEARER_MAX_TTL_S = 300;
 
 const invalidGrant = (why: string) => new OAuthError('invalid_grant', why);
+
+/** The one refusal for a subject without a legal basis, whether or not it is a subscriber. */
+export const NO_LEGAL_BASIS = 'no legal basis for this subject and purpose';
 
 /**
  * Who the client is for a JWT-bearer request. ICM §7.3: the signed grant assertion itself is the
@@ -76,19 +79,22 @@ export async function jwtBearer(ctx: GrantContext, app: Application): Promise<To
   const request = parseUserScope(claims.scope, ctx.catalogue, app, { protocolScopes: false });
   const user = await resolveUserHint(deps, claims.sub, ['tel', 'operatortoken']);
   if (user === 'malformed') throw invalidGrant('unsupported subject format');
-  if (user === 'unknown') throw invalidGrant('unknown subject');
+  // A subject that names nobody is refused exactly like a subscriber without a legal basis (same
+  // error, same description, the same consent read first), so the grant never tells a client
+  // which numbers are subscribers. RFC 7523 §3.1 makes both an invalid_grant.
+  const subscriber = user === 'unknown' ? nobodyFor(claims.sub) : user.subscriber;
   const decision = await deps.consent.check({
     clientId: app.clientId,
     purpose: request.purpose,
-    subscriber: user.subscriber,
+    subscriber,
     scopes: request.scopes,
   });
   // ICM §7.6: no interaction here; the consumer obtains consent another way first.
-  if (!decision.allowed) throw invalidGrant('no legal basis for this purpose');
+  if (user === 'unknown' || !decision.allowed) throw invalidGrant(NO_LEGAL_BASIS);
   const { response } = await issueUserTokens(deps, {
     app,
     grantType: GRANT.jwtBearer,
-    subscriber: user.subscriber,
+    subscriber,
     purpose: request.purpose,
     scopes: request.scopes,
     amr: [user.amr],

@@ -12,12 +12,15 @@ import {
   type EndpointErrors,
 } from './common.js';
 
-/** OpenID CIBA Core §13 errors of the backchannel authentication endpoint (access_denied: 403). */
+/**
+ * OpenID CIBA Core §13 errors of the backchannel authentication endpoint (access_denied: 403).
+ * Not unknown_user_id, which §13 leaves to the OP: a hint that names nobody is answered like a
+ * subscriber without a legal basis, so that no answer tells which numbers are subscribers.
+ */
 export const BC_AUTHORIZE_ERRORS = {
   ...CLIENT_AUTHENTICATED_ERRORS,
   unauthorized_client: 400,
   invalid_scope: 400,
-  unknown_user_id: 400,
   invalid_request_object: 400,
   access_denied: 403,
 } as const satisfies EndpointErrors;
@@ -64,7 +67,7 @@ export const bcAuthorizeRoute = createRoute({
   tags: [TAG],
   summary: 'Backchannel authentication endpoint (OpenID CIBA Core §7, poll mode)',
   description:
-    'Starts a CIBA request for the subscriber named by login_hint. Client authentication as at the token endpoint. The request is approved at once when the legal basis exists; otherwise the subscriber is asked through the consent service and the client polls the token endpoint (authorization_pending, slow_down, expired_token, access_denied) until the tokens. 403 access_denied: the subscriber objected to the purpose, or the client already sent the subscriber CONSENT_CAPTURES_PER_DAY consent requests today.',
+    'Starts a CIBA request for the subscriber named by login_hint. Client authentication as at the token endpoint. The request is approved at once when the legal basis exists; otherwise the subscriber is asked through the consent service and the client polls the token endpoint (authorization_pending, slow_down, expired_token, access_denied) until the tokens. 403 access_denied: the subscriber objected to the purpose, or the client already sent the subscriber CONSENT_CAPTURES_PER_DAY consent requests today. A login_hint that names no subscriber gets the answers of a subscriber without a legal basis (never unknown_user_id): 403 access_denied when the purpose needs no consent, else 200 and authorization_pending until expired_token, as for a subscriber who never answers; nothing is sent to anyone.',
   security: [{ clientSecretBasic: [] }, {}],
   request: {
     body: {
