@@ -146,6 +146,16 @@ describe('F4: a store that lost the application registry is unavailable, never 4
         UNAVAILABLE,
       ]);
     }
+    // The consent routes too (F10: every 503 carries Retry-After, from the one error handler).
+    const consents = await fetch(`${p.base}/consents`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+      signal: NO_HANG.signal(),
+    });
+    expect([consents.status, consents.headers.get('Retry-After'), await consents.json()]).toEqual([
+      503,
+      '30',
+      UNAVAILABLE,
+    ]);
     const right = await requestToken(p.base);
     expect([right.status, right.headers.get('Retry-After'), await right.json()]).toEqual([
       503,
