@@ -54,7 +54,13 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
     cacheSize: config.tokenCacheSize,
     digest: options.tokenDigest,
   });
-  const applications = new ApplicationRegistry(options.store, clock);
+  // The sandbox writes its demo applications again when the store lost them (DESIGN §3); a
+  // production registry is the operator's to restore, never invented by the platform.
+  const sandbox = config.networkBackend === 'sandbox' && config.env !== 'production';
+  const applications = new ApplicationRegistry(options.store, clock, {
+    logger,
+    reseed: sandbox ? seedApplications : undefined,
+  });
   const purposes = new PurposeRegistry(config.purposeRegistry ?? DEFAULT_PURPOSES, config.market);
   const pseudonyms = config.pseudonymKeys
     ? await Pseudonymizer.fromKeys(config.pseudonymKeys)
@@ -95,7 +101,11 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
 
 /** Writes the sandbox applications (demo credentials) into the store. */
 export async function seedSandbox(deps: Deps): Promise<void> {
-  for (const app of await sandboxApplications()) await deps.applications.put(app);
+  await seedApplications(deps.applications);
+}
+
+async function seedApplications(registry: ApplicationRegistry): Promise<void> {
+  for (const app of await sandboxApplications()) await registry.put(app);
 }
 
 /** The NetworkBackend adapter that the configuration names. */

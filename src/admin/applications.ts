@@ -1,6 +1,7 @@
 import type { JWK } from 'jose';
 import type { Clock } from '../clock.js';
-import type { Store } from '../store/port.js';
+import type { Logger } from '../log.js';
+import { StoreUnavailableError, type Store } from '../store/port.js';
 
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
 
@@ -27,7 +28,32 @@ export type Application = {
 };
 
 const KEY = (clientId: string) => `app:${clientId}`;
+/**
+ * Written with every application record: its absence, when a lookup misses, means the store lost
+ * the registry (Redis restarted without persistence, flushed, or evicting keys), not that the
+ * client is unknown. DESIGN §3: such a store is unavailable (503), never a 401.
+ */
+const MARKER_KEY = 'app-registry';
 const CACHE_MS = 30_000;
+/** One alert per this window while the loss lasts, not one per request. */
+const ALERT_EVERY_MS = 60_000;
+/** Restoring records is an operator's job: callers need not retry every second meanwhile. */
+const RESTORE_RETRY_S = 30;
+
+/** The store answers but the application registry is gone from it: unavailable, never "unknown client". */
+export class RegistryLostError extends StoreUnavailableError {
+  constructor(retryAfterSeconds: number) {
+    super(undefined, retryAfterSeconds);
+    this.name = 'RegistryLostError';
+    this.message = 'application registry lost from the store';
+  }
+}
+
+export type RegistryOptions = {
+  logger?: Logger | undefined;
+  /** Sandbox only: writes the demo applications again when the registry is found lost. */
+  reseed?: ((registry: ApplicationRegistry) => Promise<void>) | undefined;
+};
 
 /**
  * Application records in the store, read through a short in-process cache so that the hot path
@@ -35,17 +61,26 @@ const CACHE_MS = 30_000;
  */
 export class ApplicationRegistry {
   private readonly cache = new Map<string, { app: Application | null; until: number }>();
+  private lastAlert = Number.NEGATIVE_INFINITY;
+  private reseeding: Promise<void> | undefined;
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    private readonly options: RegistryOptions = {},
   ) {}
 
+  /** The application, or null when the registry is intact and does not hold it; RegistryLostError else. */
   async get(clientId: string): Promise<Application | null> {
     const now = this.clock.now();
     const hit = this.cache.get(clientId);
     if (hit !== undefined && hit.until > now) return hit.app;
-    const raw = await this.store.get(KEY(clientId));
+    // Both reads leave in the same round trip; the marker costs nothing more on the miss path.
+    const [raw, marker] = await Promise.all([this.store.get(KEY(clientId)), this.store.get(MARKER_KEY)]);
+    if (raw === null && marker === null) throw await this.lost(now);
+    // A record proves the registry is there: records written without the marker (by hand, or
+    // before it existed) get one, so that a later loss is told from an unknown client.
+    if (marker === null) await this.store.set(MARKER_KEY, String(now));
     const app = raw === null ? null : (JSON.parse(raw) as Application);
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(clientId, { app, until: now + CACHE_MS });
@@ -54,6 +89,29 @@ export class ApplicationRegistry {
 
   async put(app: Application): Promise<void> {
     await this.store.set(KEY(app.clientId), JSON.stringify(app));
+    await this.store.set(MARKER_KEY, String(this.clock.now()));
     this.cache.delete(app.clientId);
+  }
+
+  /**
+   * The store lost the registry: alert (once per window), re-seed the sandbox, and refuse this
+   * request as unavailable. Nothing is cached, so the platform serves again as soon as the
+   * records are back (restored by the operator, or re-seeded).
+   */
+  private async lost(now: number): Promise<RegistryLostError> {
+    const { logger, reseed } = this.options;
+    if (now - this.lastAlert >= ALERT_EVERY_MS) {
+      this.lastAlert = now;
+      logger?.error(
+        'APPLICATION REGISTRY LOST: the store answers but holds no application records (Redis restarted without persistence, flushed, or evicting keys). Every client is refused with 503 until the records are restored; see README "Redis".',
+        { reseed: reseed !== undefined },
+      );
+    }
+    if (reseed === undefined) return new RegistryLostError(RESTORE_RETRY_S);
+    this.reseeding ??= reseed(this)
+      .catch((error: unknown) => logger?.error('sandbox re-seed failed', { error: String(error) }))
+      .finally(() => (this.reseeding = undefined));
+    await this.reseeding;
+    return new RegistryLostError(1); // re-seeded: the next request is served
   }
 }

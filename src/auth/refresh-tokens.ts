@@ -20,6 +20,11 @@ export type RefreshGrant = {
   familyExpiresAt: number;
   /** When this token was issued, seconds since epoch (introspection `iat`). */
   issuedAt: number;
+  /**
+   * The pseudonym key active when the legal basis was last found (issue or rotation): the
+   * subscriber's consent records are keyed under it. Absent on families issued before it existed.
+   */
+  pseudonymKid?: string | undefined;
 };
 
 /** An access token issued under a family, remembered until it expires (`exp` in seconds). */
@@ -32,6 +37,9 @@ const FAMILY_KEY = (familyId: string) => `rt-family:${familyId}`;
 /** The live access tokens issued under a family, revoked with it (RFC 7009 §2.1). */
 const FAMILY_ACCESS_KEY = (familyId: string) => `rt-family-at:${familyId}`;
 
+/** A missing pseudonym key comes back with a restart: no point in retrying every second. */
+const KEY_MISSING_RETRY_S = 60;
+
 const invalid = () => new OAuthError('invalid_grant', 'refresh token invalid, expired or revoked');
 
 /**
@@ -42,7 +50,8 @@ const invalid = () => new OAuthError('invalid_grant', 'refresh token invalid, ex
  */
 export async function issueRefreshToken(
   deps: Deps,
-  grant: Omit<RefreshGrant, 'familyId' | 'familyExpiresAt' | 'issuedAt'> & Partial<RefreshGrant>,
+  grant: Omit<RefreshGrant, 'familyId' | 'familyExpiresAt' | 'issuedAt' | 'pseudonymKid'> &
+    Partial<RefreshGrant>,
   access: IssuedAccess,
 ): Promise<{ token: string; familyId: string }> {
   const now = deps.clock.now();
@@ -50,7 +59,13 @@ export async function issueRefreshToken(
   const familyExpiresAt = grant.familyExpiresAt ?? now + deps.config.refreshTokenTtlSeconds * 1000;
   const token = base64url.encode(crypto.getRandomValues(new Uint8Array(32)));
   const hash = await sha256Hex(token);
-  const record: RefreshGrant = { ...grant, familyId, familyExpiresAt, issuedAt: Math.floor(now / 1000) };
+  const record: RefreshGrant = {
+    ...grant,
+    familyId,
+    familyExpiresAt,
+    issuedAt: Math.floor(now / 1000),
+    pseudonymKid: deps.pseudonyms.activeKid,
+  };
   const ttl = familyExpiresAt - now;
   // Rotation is serialised by `take` (one redemption per token), so this read-modify-write of the
   // family's list has no concurrent writer.
@@ -90,6 +105,19 @@ export async function redeemRefreshToken(
   if (grant.familyExpiresAt <= now) throw invalid();
   if ((await deps.store.get(FAMILY_KEY(grant.familyId))) !== hash) throw invalid();
   precheck(grant);
+  if (grant.pseudonymKid !== undefined && !deps.pseudonyms.hasKey(grant.pseudonymKid)) {
+    // The consent records of this grant are keyed under a pseudonym key this process lacks (a
+    // start without PSEUDONYM_KEYS): their absence proves nothing, so the legal basis cannot be
+    // evaluated. A temporary refusal that consumes nothing: the family lives on, and the same
+    // token works again once the key is back. Never `invalid_grant`, which would end the family.
+    deps.logger.error('refresh refused: its pseudonym key is not in PSEUDONYM_KEYS', {
+      clientId,
+      kid: grant.pseudonymKid,
+    });
+    throw new OAuthError('temporarily_unavailable', 'the legal basis cannot be evaluated now', {
+      'Retry-After': String(KEY_MISSING_RETRY_S),
+    });
+  }
   if ((await deps.store.take(TOKEN_KEY(hash))) === null) throw invalid(); // a concurrent use won
   await deps.store.set(USED_KEY(hash), grant.familyId, grant.familyExpiresAt - now);
   return grant;

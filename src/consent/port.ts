@@ -75,8 +75,13 @@ export type ConsentView = {
   expiresAt: number | null;
 };
 
-/** Who withdrew: the subscriber (self-service, consent page) or the operator (its own channel). */
-export type Actor = 'subscriber' | 'operator';
+/**
+ * Who withdrew: the subscriber (self-service with a token the network authenticated them for),
+ * the application (self-service with a token for a number it only named, amr `client_asserted`:
+ * the subscriber took no part), or the operator (its own channel). The record's `clientId` names
+ * the application.
+ */
+export type Actor = 'subscriber' | 'application' | 'operator';
 
 /** The validity of processing for Consent Info (CAMARA ConsentInfo `statusReason`). */
 export type ProcessingStatus =
@@ -104,7 +109,10 @@ export interface ConsentManager extends ConsentService {
   decideByOperator(id: string, subscriber: string, decision: Decision): Promise<ConsentRequest>;
   /** A consent the operator captured elsewhere (source `operator`). */
   importConsent(query: AccessQuery & { expiresAt?: number | undefined }): Promise<ConsentView>;
-  /** Withdraws consent (consent basis) or records an objection (legitimate interest). */
+  /**
+   * Withdraws consent (consent basis) or records an objection (legitimate interest; never by the
+   * application, which cannot object in the subscriber's name: NOTHING_TO_WITHDRAW).
+   */
   withdraw(query: Omit<AccessQuery, 'scopes'>, by: Actor): Promise<ConsentView>;
   /** An objection to the purpose for one application, or for every application (`clientId` `*`). */
   optOut(query: Omit<AccessQuery, 'scopes'>, by: Actor): Promise<ConsentView>;

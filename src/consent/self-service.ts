@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { isThreeLegged } from '../auth/access-context.js';
+import { AMR } from '../auth/amr.js';
 import { ApiError } from '../errors.js';
 import type { Env } from '../http/env.js';
 
@@ -8,6 +9,8 @@ import type { Env } from '../http/env.js';
  * GET /consents lists their consents and opt-outs with the token's application; DELETE
  * /consents/{purpose} withdraws a consent, or objects to a legitimate-interest purpose. Scoped to
  * the token's application, so no application learns about the subscriber's other relationships.
+ * With a token for a number the application only named (amr `client_asserted`), the withdrawal is
+ * recorded as the application's, and it cannot object in the subscriber's name (404).
  * Effect is immediate: the next resource call, refresh or CIBA poll is refused.
  */
 export function selfServiceRoutes(): Hono<Env> {
@@ -28,7 +31,10 @@ export function selfServiceRoutes(): Hono<Env> {
     const access = c.get('access');
     const subscriber = subjectOf(access);
     const query = { subscriber, clientId: access.clientId, purpose: c.req.param('purpose') };
-    return c.json(await c.get('deps').consentManager.withdraw(query, 'subscriber'), 200);
+    // A number the application only named (no network authentication): the subscriber took no
+    // part, so the withdrawal is the application's, and recorded as such.
+    const by = access.amr.includes(AMR.clientAsserted) ? 'application' : 'subscriber';
+    return c.json(await c.get('deps').consentManager.withdraw(query, by), 200);
   });
 
   return router;

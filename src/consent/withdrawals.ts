@@ -34,12 +34,20 @@ export class Withdrawals {
     const { basis } = await this.o.gate(query);
     if (basis === 'contract')
       throw consentError('CONSENT.BASIS_MISMATCH', 'Processing under a contract is not withdrawn here.');
-    if (basis === 'legitimate_interest') return this.optOut(query, by);
+    // An objection is the subscriber's own right (GDPR art. 21): an application that named the
+    // number itself cannot record one in their name, and it holds no consent to give back.
+    if (basis === 'legitimate_interest') {
+      if (by === 'application') throw consentError('CONSENT.NOTHING_TO_WITHDRAW');
+      return this.optOut(query, by);
+    }
     const now = this.o.clock.now();
     const record = await this.o.records.readOne(query.subscriber, query.clientId, query.purpose);
     const pending = await this.o.openRequest(query);
     if ((record === null || statusOf(record, now) !== 'granted') && pending === null)
       throw consentError('CONSENT.NOTHING_TO_WITHDRAW');
+    // Without a record, what is withdrawn is the open capture: the record says where it came from.
+    const source =
+      record?.source ?? (pending === null ? undefined : (await this.o.requests.get(pending))?.source);
     // From this moment: resource calls and refreshes fail the check; open captures are void.
     const written = await this.o.records.write(query.subscriber, {
       id: record?.id ?? crypto.randomUUID(),
@@ -47,7 +55,7 @@ export class Withdrawals {
       purpose: query.purpose,
       scopes: record?.scopes ?? [],
       status: 'revoked',
-      source: record?.source ?? 'operator',
+      source: source ?? 'operator',
       createdAt: record?.createdAt ?? now,
       updatedAt: now,
       expiresAt: record?.expiresAt ?? null,

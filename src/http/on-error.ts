@@ -28,8 +28,18 @@ export const onError: ErrorHandler<Env> = (err, c) => {
     });
   }
   for (const [name, value] of Object.entries(failure.headers)) c.header(name, value);
+  // Every 503 says when to come back (RFC 9110 §10.2.3), whichever layer refused: a client that
+  // is told nothing retries at once, or never.
+  if (failure.status === 503 && !hasHeader(failure.headers, 'retry-after'))
+    c.header('Retry-After', String(retryAfterOf(err)));
   return respond(c, failure);
 };
+
+const hasHeader = (headers: Record<string, string>, name: string) =>
+  Object.keys(headers).some((h) => h.toLowerCase() === name);
+
+const retryAfterOf = (err: unknown): number =>
+  err instanceof StoreUnavailableError ? err.retryAfterSeconds : 1;
 
 function respond(c: Context<Env>, failure: ApiError | OAuthError): Response {
   return c.json(failure.toBody(), failure.status as 400);
@@ -38,11 +48,8 @@ function respond(c: Context<Env>, failure: ApiError | OAuthError): Response {
 /** The authorization server's endpoints answer in RFC 6749 §5.2 form, whatever went wrong. */
 function toOAuthError(err: unknown): OAuthError {
   if (err instanceof OAuthError) return err;
-  if (err instanceof StoreUnavailableError) {
-    return new OAuthError('temporarily_unavailable', 'service temporarily unavailable', {
-      'Retry-After': '1',
-    });
-  }
+  if (err instanceof StoreUnavailableError)
+    return new OAuthError('temporarily_unavailable', 'service temporarily unavailable');
   const api = err instanceof ApiError || err instanceof HTTPException ? toApiError(err) : undefined;
   if (api !== undefined && api.status < 500)
     return new OAuthError('invalid_request', api.message, api.headers, api.status);

@@ -33,9 +33,14 @@ export class Pseudonymizer {
     return new Pseudonymizer(ring);
   }
 
-  /** A key made at start: pseudonyms die with the process (development only). */
+  /**
+   * A key made at start: pseudonyms die with the process (development only). Its id is new at
+   * every start too, so that nothing written under one process's key is taken for readable by
+   * the next (see `hasKey`).
+   */
   static async ephemeral(): Promise<Pseudonymizer> {
-    return Pseudonymizer.fromKeys([{ kid: 'eph', secret: crypto.getRandomValues(new Uint8Array(32)) }]);
+    const kid = `eph-${base64url.encode(crypto.getRandomValues(new Uint8Array(6)))}`;
+    return Pseudonymizer.fromKeys([{ kid, secret: crypto.getRandomValues(new Uint8Array(32)) }]);
   }
 
   get activeKid(): string {
@@ -54,6 +59,14 @@ export class Pseudonymizer {
   /** The pseudonyms under every key of the ring, the active one first: for lookups. */
   candidates(subscriber: string): string[] {
     return this.ring.map((entry) => this.mac(entry, subscriber));
+  }
+
+  /**
+   * True when the ring holds key `kid`: records written under it can be found. False means that
+   * their absence proves nothing (the key is missing, e.g. a start without PSEUDONYM_KEYS).
+   */
+  hasKey(kid: string): boolean {
+    return this.ring.some((entry) => entry.kid === kid);
   }
 
   /** True when the pseudonym was made with the active key (no re-keying needed). */

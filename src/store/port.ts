@@ -46,9 +46,13 @@ export interface Store {
 
 /** The store cannot be reached. The platform fails closed on it: 503, never a bypass. */
 export class StoreUnavailableError extends Error {
-  constructor(cause?: unknown) {
+  /** The `Retry-After` of the 503: an outage of the connection is usually over within a second. */
+  readonly retryAfterSeconds: number;
+
+  constructor(cause?: unknown, retryAfterSeconds = 1) {
     super('store unavailable', { cause });
     this.name = 'StoreUnavailableError';
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 

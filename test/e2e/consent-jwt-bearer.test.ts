@@ -73,14 +73,29 @@ describe.each(['memory', 'redis'] as const)('JWT-bearer and objections, end to e
     await expect(jwtBearer(number, `${CREDIT} sim-swap:check`)).rejects.toMatchObject(refused);
   });
 
-  it('legitimate interest: works without consent until the subscriber objects through self-service', async () => {
+  it('legitimate interest: works without consent until the subscriber objects', async () => {
     const number = '+34600000003';
     const tokens = await jwtBearer(number, `${FRAUD} sim-swap:check`);
     expect(await simSwap(tokens.access_token)).toEqual({ status: 200, body: { swapped: false } });
 
-    const objection = await callApi(s, `/consents/${FRAUD}`, tokens.access_token, undefined, 'DELETE');
-    expect(objection.status).toBe(200);
-    expect(objection.body).toMatchObject({ clientId: DEMO_BACKEND, purpose: FRAUD, status: 'opted_out' });
+    // The application named the number itself (amr client_asserted): it cannot object in the
+    // subscriber's name through self-service (F10), and nothing changes.
+    const byApplication = await callApi(s, `/consents/${FRAUD}`, tokens.access_token, undefined, 'DELETE');
+    expect(byApplication.status).toBe(404);
+    expect(await simSwap(tokens.access_token)).toEqual({ status: 200, body: { swapped: false } });
+
+    // The subscriber objects through the operator's channel.
+    const objection = await operatorPost(s, '/internal/opt-outs', {
+      phoneNumber: number,
+      purpose: FRAUD,
+      clientId: DEMO_BACKEND,
+    });
+    expect(objection.status).toBe(201);
+    expect(await objection.json()).toMatchObject({
+      clientId: DEMO_BACKEND,
+      purpose: FRAUD,
+      status: 'opted_out',
+    });
 
     expect(await simSwap(tokens.access_token)).toEqual({ status: 403, body: PERMISSION_DENIED });
     await expect(jwtBearer(number, `${FRAUD} sim-swap:check`)).rejects.toMatchObject(refused);

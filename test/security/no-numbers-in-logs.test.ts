@@ -262,9 +262,20 @@ describe.each(engines())('no subscriber number in any log line, on $name', (engi
       const bearer = await jwtBearer(`tel:${number}`, `${CREDIT} sim-swap:check`);
       expect((await callApi(s, '/sim-swap/v2/retrieve-date', bearer.access_token)).status).toBe(403);
       const fraud = await jwtBearer(`tel:${number}`, `${FRAUD} sim-swap:check`);
+      // The application cannot object in the subscriber's name (404); the subscriber objects
+      // through the operator's channel.
       expect((await callApi(s, `/consents/${FRAUD}`, fraud.access_token, undefined, 'DELETE')).status).toBe(
-        200,
+        404,
       );
+      expect(
+        (
+          await operatorFetch(s, '/internal/opt-outs', {
+            phoneNumber: number,
+            purpose: FRAUD,
+            clientId: DEMO_BACKEND,
+          })
+        ).status,
+      ).toBe(201);
       for (const sub of [`tel:${UNKNOWN}`, `tel:${number}`, number, 'operatortoken:nope']) {
         await expect(jwtBearer(sub, `${FRAUD} sim-swap:check`)).rejects.toThrow();
       }

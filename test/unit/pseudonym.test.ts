@@ -45,6 +45,18 @@ describe('pseudonyms of subscriber numbers', () => {
     ).rejects.toThrow('invalid');
   });
 
+  it('knows which keys its ring holds; an ephemeral key has a new id at every start', async () => {
+    const ring = await Pseudonymizer.fromKeys([
+      { kid: 'k2', secret: secret(2) },
+      { kid: 'k1', secret: secret(1) },
+    ]);
+    expect([ring.hasKey('k2'), ring.hasKey('k1'), ring.hasKey('k0')]).toEqual([true, true, false]);
+    const [a, b] = [await Pseudonymizer.ephemeral(), await Pseudonymizer.ephemeral()];
+    expect(a.activeKid).toMatch(/^eph-[A-Za-z0-9_-]{8}$/);
+    expect(a.activeKid).not.toBe(b.activeKid);
+    expect(b.hasKey(a.activeKid)).toBe(false);
+  });
+
   it('parses PSEUDONYM_KEYS with the active key first', () => {
     const keys = parsePseudonymKeys(`k2:${encoded(2)}, k1:${encoded(1)}`);
     expect(keys.map((k) => k.kid)).toEqual(['k2', 'k1']);

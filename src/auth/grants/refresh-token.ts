@@ -8,7 +8,9 @@ import { issueUserTokens } from './user-tokens.js';
 /**
  * RFC 6749 §6 with rotation. ICM §7.5: a refresh MUST NOT issue a new token if consent was
  * revoked or the client's status changed (suspended, purpose, scope or grant withdrawn): then
- * invalid_grant, and the family ends. A narrower `scope` may be asked for (same purpose; openid
+ * invalid_grant, and the family ends. A legal basis that cannot be evaluated (the pseudonym key
+ * of its records missing) is no such refusal: 503, and the family lives on (refresh-tokens.ts).
+ * A narrower `scope` may be asked for (same purpose; openid
  * and offline_access are ignored: a refresh returns no ID token); the rotated token keeps the
  * original grant.
  */
