@@ -1,4 +1,5 @@
 import { ApplicationRegistry } from './admin/applications.js';
+import { ClientSecrets } from './admin/secrets.js';
 import { RETENTION_MARGIN_S, SigningKeys, secretFrom } from './auth/keys.js';
 import { TokenService } from './auth/tokens.js';
 import { systemClock, type Clock } from './clock.js';
@@ -55,6 +56,7 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
     digest: options.tokenDigest,
   });
   const applications = new ApplicationRegistry(options.store, clock);
+  const clientSecrets = await ClientSecrets.create(await deriveKey(secret, 'client-secret'));
   const purposes = new PurposeRegistry(config.purposeRegistry ?? DEFAULT_PURPOSES, config.market);
   const pseudonyms = config.pseudonymKeys
     ? await Pseudonymizer.fromKeys(config.pseudonymKeys)
@@ -82,6 +84,7 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
     keys,
     tokens,
     applications,
+    clientSecrets,
     consent,
     consentManager: consent,
     consentLinks,
@@ -95,7 +98,7 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
 
 /** Writes the sandbox applications (demo credentials) into the store. */
 export async function seedSandbox(deps: Deps): Promise<void> {
-  for (const app of await sandboxApplications()) await deps.applications.put(app);
+  for (const app of await sandboxApplications(deps.clientSecrets)) await deps.applications.put(app);
 }
 
 /** The NetworkBackend adapter that the configuration names. */

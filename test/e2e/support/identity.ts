@@ -99,7 +99,12 @@ export async function startIdentityServer(
     engine,
     clock,
     client: ONBOARDING,
-    env: { TRUSTED_PROXIES: '127.0.0.1', ...options.env },
+    env: {
+      TRUSTED_PROXIES: '127.0.0.1',
+      CLIENT_IP_HEADER: 'x-forwarded-for',
+      CLIENT_PORT_HEADER: 'x-forwarded-port',
+      ...options.env,
+    },
   });
   // The flows run against the issuer: another instance's when this one stands behind its URL.
   const flowsOf = (client: TestClient) => tokenFlows(options.publicUrl ?? server.url, client);
