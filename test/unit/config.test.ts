@@ -131,7 +131,7 @@ describe('parseConfig', () => {
       ],
       [
         { TRUSTED_PROXIES: '10.0.0.0/8', CLIENT_IP_HEADER: 'x-real-ip' },
-        'TRUSTED_PROXIES: must be IP addresses',
+        'TRUSTED_PROXIES.0: must be IP addresses',
       ],
     ])('refuses %o at start', (env, problem) => {
       expect(problemsOf(env).join('\n')).toContain(problem);
