@@ -1,6 +1,5 @@
 import nodeCrypto, { createHash } from 'node:crypto';
 import { serve } from '@hono/node-server';
-import { hashSecret } from '../src/admin/secrets.js';
 import { createApp } from '../src/app.js';
 import { buildDeps } from '../src/bootstrap.js';
 import { systemClock } from '../src/clock.js';
@@ -60,7 +59,7 @@ async function main(): Promise<void> {
     clientId: BENCH_CLIENT_ID,
     name: 'Load benchmark',
     plan: 'bench',
-    secretHash: await hashSecret(secret),
+    secretHash: await deps.clientSecrets.hash(secret),
   });
 
   const app = createApp(deps);

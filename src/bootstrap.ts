@@ -1,4 +1,5 @@
 import { ApplicationRegistry } from './admin/applications.js';
+import { ClientSecrets } from './admin/secrets.js';
 import { RETENTION_MARGIN_S, SigningKeys, secretFrom } from './auth/keys.js';
 import { TokenService } from './auth/tokens.js';
 import { systemClock, type Clock } from './clock.js';
@@ -54,12 +55,13 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
     cacheSize: config.tokenCacheSize,
     digest: options.tokenDigest,
   });
+  const clientSecrets = await ClientSecrets.create(await deriveKey(secret, 'client-secret'));
   // The sandbox writes its demo applications again when the store lost them (DESIGN §3); a
   // production registry is the operator's to restore, never invented by the platform.
   const sandbox = config.networkBackend === 'sandbox' && config.env !== 'production';
   const applications = new ApplicationRegistry(options.store, clock, {
     logger,
-    reseed: sandbox ? seedApplications : undefined,
+    reseed: sandbox ? (registry) => seedApplications(registry, clientSecrets) : undefined,
   });
   const purposes = new PurposeRegistry(config.purposeRegistry ?? DEFAULT_PURPOSES, config.market);
   const pseudonyms = config.pseudonymKeys
@@ -88,6 +90,7 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
     keys,
     tokens,
     applications,
+    clientSecrets,
     consent,
     consentManager: consent,
     consentLinks,
@@ -101,11 +104,11 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
 
 /** Writes the sandbox applications (demo credentials) into the store. */
 export async function seedSandbox(deps: Deps): Promise<void> {
-  await seedApplications(deps.applications);
+  await seedApplications(deps.applications, deps.clientSecrets);
 }
 
-async function seedApplications(registry: ApplicationRegistry): Promise<void> {
-  for (const app of await sandboxApplications()) await registry.put(app);
+async function seedApplications(registry: ApplicationRegistry, secrets: ClientSecrets): Promise<void> {
+  for (const app of await sandboxApplications(secrets)) await registry.put(app);
 }
 
 /** The NetworkBackend adapter that the configuration names. */

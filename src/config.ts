@@ -20,6 +20,14 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
 
+const headerName = optionalString.pipe(
+  z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a header name')
+    .transform((v) => v.toLowerCase())
+    .optional(),
+);
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().default('127.0.0.1'),
@@ -56,13 +64,9 @@ const schema = z.object({
   TOKEN_CACHE_SIZE: intFrom(10000, 0, 1_000_000),
   OAUTH_CLIENT_REQUESTS_PER_MINUTE: intFrom(600, 1, 1_000_000),
   OAUTH_AUTH_FAILURES_PER_IP: intFrom(20, 1, 1_000_000),
-  CLIENT_IP_HEADER: optionalString.pipe(
-    z
-      .string()
-      .regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a header name')
-      .transform((v) => v.toLowerCase())
-      .optional(),
-  ),
+  OAUTH_ADDRESS_REQUESTS_PER_MINUTE: intFrom(3000, 1, 1_000_000),
+  CLIENT_IP_HEADER: headerName,
+  CLIENT_PORT_HEADER: headerName,
   MAX_BODY_BYTES: intFrom(16384, 256, 1_048_576),
   SIM_SWAP_MAX_AGE_CAP_HOURS: intFrom(2400, 1, 2400),
   SIM_SWAP_MONITORED_DAYS: optionalString
@@ -126,9 +130,9 @@ export type Config = {
    * minute per client and endpoint, and failed client authentications per source address per
    * 15 minutes.
    */
-  oauthLimits: { clientPerMinute: number; authFailuresPerIp: number };
-  /** Header carrying the caller's address, set by a trusted proxy; else the socket address. */
-  clientIpHeader: string | undefined;
+  oauthLimits: { clientPerMinute: number; authFailuresPerIp: number; addressPerMinute: number };
+  /** Who the caller is behind the operator's edge: one resolver for every use (client-address.ts). */
+  edge: EdgeSettings;
   maxBodyBytes: number;
   simSwap: { maxAgeCapHours: number; monitoredDays: number | undefined };
   /** KYC Match operator settings (docs/kyc-match.md). */
@@ -144,17 +148,23 @@ export type Config = {
   consent: { requestTtlSeconds: number; capturesPerDay: number; operatorName: string };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   shutdownGraceMs: number;
-  /**
-   * Peers whose `Forwarded` / `X-Forwarded-For` headers are believed: the operator's edge.
-   * Network-based authentication reads the device address from them only (src/auth/client-address.ts).
-   */
-  trustedProxies: readonly string[];
   /** CIBA (poll mode): lifetime of an auth_req_id and the minimum polling interval. */
   ciba: { expiresInSeconds: number; intervalSeconds: number };
   /** How long a subscriber has to answer a consent request started by /oauth2/authorize. */
   authorizeConsentTtlSeconds: number;
   /** Absolute lifetime of a refresh-token family, counted from the user's authorization. */
   refreshTokenTtlSeconds: number;
+};
+
+/**
+ * The operator's edge: the proxies whose header is believed, and the one header (and port header)
+ * they write. Nothing else a client sends is believed (src/auth/client-address.ts).
+ */
+export type EdgeSettings = {
+  trustedProxies: readonly string[];
+  /** `forwarded` and `x-forwarded-for` are lists read from the right; any other, one value. */
+  ipHeader: string | undefined;
+  portHeader: string | undefined;
 };
 
 export class ConfigError extends Error {
@@ -240,6 +250,31 @@ function backendProblems(env: Record<string, string | undefined>): string[] {
   return problems;
 }
 
+/**
+ * A header is believed only from a trusted proxy, and a trusted proxy only through the header the
+ * operator names: one without the other is a mistake caught at start, never a silent default.
+ */
+function edgeProblems(env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if (!blank(env.TRUSTED_PROXIES) && blank(env.CLIENT_IP_HEADER)) {
+    problems.push(
+      'CLIENT_IP_HEADER: required with TRUSTED_PROXIES (the one header your edge writes, e.g. x-forwarded-for)',
+    );
+  }
+  if (blank(env.TRUSTED_PROXIES) && !blank(env.CLIENT_IP_HEADER)) {
+    problems.push('CLIENT_IP_HEADER: needs TRUSTED_PROXIES (a header is believed only from a trusted proxy)');
+  }
+  if (!blank(env.CLIENT_PORT_HEADER) && blank(env.CLIENT_IP_HEADER)) {
+    problems.push('CLIENT_PORT_HEADER: needs CLIENT_IP_HEADER and TRUSTED_PROXIES');
+  }
+  const same = (a: string | undefined, b: string | undefined) =>
+    !blank(a) && a?.trim().toLowerCase() === b?.trim().toLowerCase();
+  if (same(env.CLIENT_PORT_HEADER, env.CLIENT_IP_HEADER)) {
+    problems.push('CLIENT_PORT_HEADER: must differ from CLIENT_IP_HEADER');
+  }
+  return problems;
+}
+
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const parsed = schema.safeParse(env);
   const consent = consentSettings(env);
@@ -250,6 +285,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)),
     ...productionProblems(env),
     ...backendProblems(env),
+    ...edgeProblems(env),
     ...consent.problems,
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
@@ -278,8 +314,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     oauthLimits: {
       clientPerMinute: e.OAUTH_CLIENT_REQUESTS_PER_MINUTE,
       authFailuresPerIp: e.OAUTH_AUTH_FAILURES_PER_IP,
+      addressPerMinute: e.OAUTH_ADDRESS_REQUESTS_PER_MINUTE,
     },
-    clientIpHeader: e.CLIENT_IP_HEADER,
+    edge: {
+      trustedProxies: e.TRUSTED_PROXIES,
+      ipHeader: e.CLIENT_IP_HEADER,
+      portHeader: e.CLIENT_PORT_HEADER,
+    },
     maxBodyBytes: e.MAX_BODY_BYTES,
     simSwap: { maxAgeCapHours: e.SIM_SWAP_MAX_AGE_CAP_HOURS, monitoredDays: e.SIM_SWAP_MONITORED_DAYS },
     kycMatch: { idDocumentRequired: e.KYC_ID_DOCUMENT_REQUIRED, scores: e.KYC_MATCH_SCORES },
@@ -295,7 +336,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
-    trustedProxies: e.TRUSTED_PROXIES,
     ciba: { expiresInSeconds: e.CIBA_EXPIRES_IN_SECONDS, intervalSeconds: e.CIBA_INTERVAL_SECONDS },
     authorizeConsentTtlSeconds: e.AUTHORIZE_CONSENT_TTL_SECONDS,
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,

@@ -1,4 +1,5 @@
 import type { ApplicationRegistry } from './admin/applications.js';
+import type { ClientSecrets } from './admin/secrets.js';
 import type { SigningKeys } from './auth/keys.js';
 import type { TokenService } from './auth/tokens.js';
 import type { Clock } from './clock.js';
@@ -23,6 +24,8 @@ export type Deps = {
   keys: SigningKeys;
   tokens: TokenService;
   applications: ApplicationRegistry;
+  /** Stores and checks client secrets (HMAC-SHA-256 under a key derived from TOKEN_SECRET). */
+  clientSecrets: ClientSecrets;
   /** The legal-basis check (token issuance, every resource call) and capture requests. */
   consent: ConsentService;
   /** The same service with decisions, imports, withdrawals and listings (consent routes). */

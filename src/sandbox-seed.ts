@@ -1,7 +1,7 @@
 import applicationsJson from '../sandbox/applications.json' with { type: 'json' };
 import subscribersJson from '../sandbox/subscribers.json' with { type: 'json' };
 import type { Application } from './admin/applications.js';
-import { hashSecret } from './admin/secrets.js';
+import type { ClientSecrets } from './admin/secrets.js';
 import type { SandboxData } from './network/sandbox.js';
 
 /** The sandbox dataset (docs/sandbox.md): test subscribers and the demo application. */
@@ -11,12 +11,12 @@ export type SandboxApplication = Omit<Application, 'secretHash'> & { clientSecre
 
 export const SANDBOX_APPLICATIONS = applicationsJson.applications as SandboxApplication[];
 
-/** Sandbox secrets are published demo values: hashed on load like any other secret. */
-export async function sandboxApplications(): Promise<Application[]> {
+/** Sandbox secrets are published demo values: stored on load in the form of any other secret. */
+export async function sandboxApplications(secrets: ClientSecrets): Promise<Application[]> {
   return Promise.all(
     SANDBOX_APPLICATIONS.map(async ({ clientSecret, ...app }) => ({
       ...app,
-      secretHash: clientSecret === undefined ? undefined : await hashSecret(clientSecret),
+      secretHash: clientSecret === undefined ? undefined : await secrets.hash(clientSecret),
     })),
   );
 }

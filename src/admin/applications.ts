@@ -12,7 +12,7 @@ export type Application = {
   status: 'active' | 'suspended';
   plan: string;
   authMethods: readonly ClientAuthMethod[];
-  /** PBKDF2 hash of the client secret (never the secret itself); see secrets.ts. */
+  /** HMAC-SHA-256 of the client secret under a server key (never the secret itself); see secrets.ts. */
   secretHash?: string | undefined;
   /** Public keys for private_key_jwt (RFC 7523 §2.2). */
   jwks?: { keys: JWK[] } | undefined;
@@ -113,5 +113,18 @@ export class ApplicationRegistry {
       .finally(() => (this.reseeding = undefined));
     await this.reseeding;
     return new RegistryLostError(1); // re-seeded: the next request is served
+  }
+
+  /**
+   * Replaces a legacy secret record by its current form after a successful use. Read from the
+   * store, not the cache, and written only while the record still holds `from`: a change made
+   * meanwhile (suspension, a new secret) is never overwritten with a stale copy.
+   */
+  async upgradeSecretHash(clientId: string, from: string, to: string): Promise<void> {
+    const raw = await this.store.get(KEY(clientId));
+    if (raw === null) return;
+    const app = JSON.parse(raw) as Application;
+    if (app.secretHash !== from) return;
+    await this.put({ ...app, secretHash: to });
   }
 }

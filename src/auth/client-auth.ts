@@ -1,10 +1,10 @@
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import type { Application, ClientAuthMethod } from '../admin/applications.js';
-import { hashSecret, verifySecret } from '../admin/secrets.js';
 import type { Deps } from '../deps.js';
 import { OAuthError } from '../errors.js';
 import { StoreUnavailableError } from '../store/port.js';
 import { ASSERTION_ALGS, checkAssertionTimes, CLOCK_SKEW_S } from './assertion-rules.js';
+import { chargeClient, type LimitedEndpoint } from './endpoint-limits.js';
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** The client authentication methods this server implements (each client is allowed a subset). */
@@ -23,20 +23,37 @@ type Presented = { method: ClientAuthMethod; clientId: string; secret?: string; 
 export const invalidClient = (description = 'client authentication failed') =>
   new OAuthError('invalid_client', description, { 'WWW-Authenticate': 'Basic realm="camara"' });
 
-/** Verified against when a client has no secret, so that a failure takes the same time either way. */
-let decoyHash: Promise<string> | undefined;
+/** private_key_jwt: `aud` is the endpoint's URL or the issuer (ICM client authentication). */
+export const audiencesOf = (deps: Deps, endpoint: LimitedEndpoint) => {
+  const issuer = deps.config.publicUrl;
+  return [`${issuer}${endpoint}`, issuer];
+};
 
 /**
- * Authenticates the client of a token-endpoint request: private_key_jwt (RFC 7523 §2.2),
- * or client_secret_basic / client_secret_post only where the application's record allows it.
- * Every failure is the same `invalid_client`, so the answer reveals nothing about which check failed.
+ * Authenticates the client of a request to `endpoint`: private_key_jwt (RFC 7523 §2.2), or
+ * client_secret_basic / client_secret_post only where the application's record allows it, then
+ * charges that client's own budget at the endpoint (only now: a request that merely names a
+ * client never spends its budget). Every failure is the same `invalid_client`, so the answer
+ * reveals nothing about which check failed, nor whether the client exists.
  */
 export async function authenticateClient(
   deps: Deps,
+  endpoint: LimitedEndpoint,
   authorization: string | undefined,
   form: Map<string, string>,
-  audiences: readonly string[],
   options: { allowSuspended?: boolean } = {},
+): Promise<Application> {
+  const app = await authenticate(deps, audiencesOf(deps, endpoint), authorization, form, options);
+  await chargeClient(deps, endpoint, app.clientId);
+  return app;
+}
+
+async function authenticate(
+  deps: Deps,
+  audiences: readonly string[],
+  authorization: string | undefined,
+  form: Map<string, string>,
+  options: { allowSuspended?: boolean },
 ): Promise<Application> {
   const presented = present(authorization, form);
   const fail = (reason: string) => {
@@ -55,12 +72,17 @@ export async function authenticateClient(
     });
     return app;
   }
-  // Secrets: the PBKDF2 check runs even for an unknown client (constant work, no oracle on ids).
-  decoyHash ??= hashSecret(crypto.randomUUID());
-  const hash = allowed && app.secretHash ? app.secretHash : await decoyHash;
-  const matches = await verifySecret(presented.secret ?? '', hash);
-  if (!allowed || !app.secretHash || !matches)
+  // Secrets: one HMAC even for an unknown client (the same work, no oracle on client ids).
+  const stored = allowed && app.secretHash ? app.secretHash : deps.clientSecrets.decoy;
+  const check = await deps.clientSecrets.verify(presented.secret ?? '', stored);
+  if (!allowed || !app.secretHash || !check.matches)
     throw fail('unknown, inactive, method not allowed or bad secret');
+  if (check.rehash !== undefined) {
+    // A legacy PBKDF2 record: replaced by the HMAC form on its first successful use.
+    await deps.applications
+      .upgradeSecretHash(app.clientId, app.secretHash, check.rehash)
+      .catch((error: unknown) => deps.logger.warn('client secret not migrated', { error: String(error) }));
+  }
   return app;
 }
 

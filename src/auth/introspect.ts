@@ -13,15 +13,10 @@ import {
 } from './revocation.js';
 
 /** The form parameters shared by introspection and revocation, after client authentication. */
-export async function tokenRequest(c: Context<Env>, endpoint: string) {
+export async function tokenRequest(c: Context<Env>, endpoint: '/oauth2/introspect' | '/oauth2/revoke') {
   const deps = c.get('deps');
   const form = await readForm(c);
-  const issuer = deps.config.publicUrl;
-  // private_key_jwt: `aud` is this endpoint's URL or the issuer (ICM §client authentication).
-  const app = await authenticateClient(deps, c.req.header('authorization'), form, [
-    `${issuer}${endpoint}`,
-    issuer,
-  ]);
+  const app = await authenticateClient(deps, endpoint, c.req.header('authorization'), form);
   const token = form.get('token');
   if (token === undefined || token === '') throw new OAuthError('invalid_request', 'token is required');
   // RFC 7009 §2.1 / RFC 7662 §2.1: the hint only orders the search; an unknown hint is ignored.

@@ -7,7 +7,7 @@ import { authorizationCode } from './grants/authorization-code.js';
 import { cibaGrant } from './grants/ciba.js';
 import { clientCredentials } from './grants/client-credentials.js';
 import { GRANT } from './grants/grant-types.js';
-import { jwtBearer, jwtBearerClient } from './grants/jwt-bearer.js';
+import { jwtBearer, jwtBearerClient, separateClientAuth } from './grants/jwt-bearer.js';
 import { refreshToken } from './grants/refresh-token.js';
 import type { GrantContext, TokenResponse } from './grants/types.js';
 
@@ -34,18 +34,17 @@ export function tokenEndpoint(catalogue: ReadonlyMap<string, string>) {
     if (grantType === undefined) throw new OAuthError('invalid_request', 'grant_type is required');
     const grant = GRANTS[grantType];
     if (grant === undefined) throw new OAuthError('unsupported_grant_type', 'grant type not supported');
-    const issuer = deps.config.publicUrl;
-    const audiences = [`${issuer}/oauth2/token`, issuer];
     const authorization = c.req.header('authorization');
     // RFC 7523 §2.1 / ICM §7.3: the JWT-bearer assertion authenticates the client itself. A refresh
     // by a suspended client is refused by the grant with invalid_grant (ICM §7.5).
     const app =
       grantType === GRANT.jwtBearer
-        ? await jwtBearerClient(deps, authorization, form, audiences)
-        : await authenticateClient(deps, authorization, form, audiences, {
+        ? await jwtBearerClient(deps, authorization, form)
+        : await authenticateClient(deps, '/oauth2/token', authorization, form, {
             allowSuspended: grantType === GRANT.refreshToken,
           });
-    const response = await grant({ deps, form, catalogue }, app);
+    const clientAuthenticated = grantType !== GRANT.jwtBearer || separateClientAuth(authorization, form);
+    const response = await grant({ deps, form, catalogue, clientAuthenticated }, app);
     c.header('Pragma', 'no-cache');
     return c.json(response, 200);
   };

@@ -102,6 +102,15 @@ export class MemoryStore implements Store {
     return toResult(rules, counts, allowed, now);
   }
 
+  async unhit(key: string, rules: readonly RateLimitRule[], now: number): Promise<void> {
+    checkRules(rules, now);
+    for (const rule of rules) {
+      const entry = this.live(counterKey(key, rule, windowOf(rule, now).index));
+      // Like DECR on a live key: the TTL stays; an expired window has nothing to give back.
+      if (entry !== undefined && Number(entry.value) > 0) entry.value = String(Number(entry.value) - 1);
+    }
+  }
+
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {

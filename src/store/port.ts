@@ -40,6 +40,13 @@ export interface Store {
    * rules (see checkRules) reject with a TypeError on every engine.
    */
   hit(key: string, rules: readonly RateLimitRule[], now: number): Promise<RateLimitResult>;
+  /**
+   * Gives back one hit that `hit(key, rules, now)` counted, with the same `now` (so the same
+   * windows): each of those counters still alive goes down by one, never below zero, keeping its
+   * TTL. For a budget reserved before an outcome is known (the failure limit: reserve, then give
+   * back when the attempt succeeded), so that concurrent attempts cannot all pass a read-then-count.
+   */
+  unhit(key: string, rules: readonly RateLimitRule[], now: number): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -29,6 +29,18 @@ for i = 1, n do out[i + 1] = counts[i] end
 return out
 `;
 
+/**
+ * Gives back one hit of HIT: each counter still alive and above zero goes down by one. DECR keeps
+ * the TTL; a counter whose window has expired is not recreated (it would live forever).
+ */
+export const UNHIT = `
+for i = 1, #KEYS do
+  local v = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if v > 0 then redis.call('DECR', KEYS[i]) end
+end
+return 0
+`;
+
 /** GET then DEL, atomically (GETDEL needs Redis 6.2; this runs on older servers too). */
 export const TAKE = `
 local v = redis.call('GET', KEYS[1])

@@ -13,7 +13,7 @@ import {
   type Store,
 } from './port.js';
 import { TurnBatch, type Script } from './redis-batch.js';
-import { HIT, HIT_MANY, TAKE } from './redis-scripts.js';
+import { HIT, HIT_MANY, TAKE, UNHIT } from './redis-scripts.js';
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
 
@@ -34,7 +34,12 @@ export type RedisStoreOptions = {
  */
 export class RedisStore implements Store {
   readonly client: Redis;
-  readonly scripts = { hit: script(HIT), take: script(TAKE), hitMany: script(HIT_MANY) };
+  readonly scripts = {
+    hit: script(HIT),
+    take: script(TAKE),
+    hitMany: script(HIT_MANY),
+    unhit: script(UNHIT),
+  };
   private scriptsLoaded: Promise<void> = Promise.resolve();
   private down = false;
   private readonly batch: TurnBatch;
@@ -146,6 +151,12 @@ export class RedisStore implements Store {
     const out = (await this.hitCounters(keys, args)) as number[];
     const [exceeded = 0, ...counts] = out.map(Number);
     return toResult(rules, counts, exceeded === 0, now);
+  }
+
+  async unhit(key: string, rules: readonly RateLimitRule[], now: number): Promise<void> {
+    checkRules(rules, now);
+    const keys = rules.map((rule) => counterKey(key, rule, windowOf(rule, now).index));
+    await this.evalScript(this.scripts.unhit, keys, []);
   }
 
   /**

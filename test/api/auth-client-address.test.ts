@@ -46,23 +46,54 @@ async function whoIs(
   return (await p.deps.tokens.verify(access_token)).subscriber;
 }
 
+const XFF = {
+  TRUSTED_PROXIES: EDGE,
+  CLIENT_IP_HEADER: 'x-forwarded-for',
+  CLIENT_PORT_HEADER: 'x-forwarded-port',
+};
+
 describe('device address for network-based authentication', () => {
   it('is the TCP peer when no proxy is trusted; forwarding headers are ignored', async () => {
     const p = await flowsPlatform();
     expect(await whoIs(p, { ip: '198.51.100.1' })).toBe(SUBSCRIBER.swapped);
     expect(await whoIs(p, { ip: '::ffff:198.51.100.1' })).toBe(SUBSCRIBER.swapped);
     expect(await whoIs(p, { ip: '2001:DB8::1' })).toBe(SUBSCRIBER.swapped);
-    const spoofed = { forwarded: 'for=198.51.100.1', 'x-forwarded-for': '198.51.100.1' };
+    const spoofed = {
+      forwarded: 'for=198.51.100.1',
+      'x-forwarded-for': '198.51.100.1',
+      'x-real-ip': '198.51.100.1',
+    };
     expect(await whoIs(p, { ip: '203.0.113.50' }, spoofed)).toBe('access_denied');
   });
 
-  it('ignores forwarding headers from a peer that is not a trusted proxy', async () => {
-    const p = await flowsPlatform({ env: { TRUSTED_PROXIES: EDGE } });
-    expect(await whoIs(p, { ip: '203.0.113.50' }, { forwarded: 'for=198.51.100.1' })).toBe('access_denied');
+  it('ignores the named header from a peer that is not a trusted proxy', async () => {
+    const p = await flowsPlatform({ env: XFF });
+    expect(await whoIs(p, { ip: '203.0.113.50' }, { 'x-forwarded-for': '198.51.100.1' })).toBe(
+      'access_denied',
+    );
+  });
+
+  it('reads only the header the operator names: another forwarding header is ignored', async () => {
+    const p = await flowsPlatform({ env: XFF });
+    // The edge wrote X-Forwarded-For; the client added Forwarded (and X-Real-IP) itself.
+    const headers = {
+      'x-forwarded-for': '203.0.113.50',
+      forwarded: 'for=198.51.100.1',
+      'x-real-ip': '198.51.100.1',
+    };
+    expect(await whoIs(p, { ip: EDGE }, headers)).toBe('access_denied');
+    const forwarded = await flowsPlatform({ env: { TRUSTED_PROXIES: EDGE, CLIENT_IP_HEADER: 'forwarded' } });
+    expect(
+      await whoIs(
+        forwarded,
+        { ip: EDGE },
+        { forwarded: 'for=203.0.113.50', 'x-forwarded-for': '198.51.100.1' },
+      ),
+    ).toBe('access_denied');
   });
 
   it('reads RFC 7239 Forwarded from a trusted proxy, port included (CGNAT)', async () => {
-    const p = await flowsPlatform({ env: { TRUSTED_PROXIES: EDGE } });
+    const p = await flowsPlatform({ env: { TRUSTED_PROXIES: EDGE, CLIENT_IP_HEADER: 'forwarded' } });
     expect(await whoIs(p, { ip: EDGE }, { forwarded: 'for="198.51.100.10:40010";proto=https' })).toBe(
       SUBSCRIBER.cgnat,
     );
@@ -72,28 +103,51 @@ describe('device address for network-based authentication', () => {
     expect(await whoIs(p, { ip: EDGE }, { forwarded: 'proto=https' })).toBe('access_denied');
   });
 
-  it('reads X-Forwarded-For with X-Forwarded-Port from a trusted proxy', async () => {
-    const p = await flowsPlatform({ env: { TRUSTED_PROXIES: EDGE } });
+  it('reads X-Forwarded-For with the named port header from a trusted proxy', async () => {
+    const p = await flowsPlatform({ env: XFF });
     const headers = { 'x-forwarded-for': '198.51.100.10', 'x-forwarded-port': '40010' };
     expect(await whoIs(p, { ip: EDGE }, headers)).toBe(SUBSCRIBER.cgnat);
     expect(await whoIs(p, { ip: EDGE }, { 'x-forwarded-for': '2001:db8::1' })).toBe(SUBSCRIBER.swapped);
+    // A port header the client also sent, appended to instead of overwritten: no address.
+    const appended = { 'x-forwarded-for': '198.51.100.10', 'x-forwarded-port': '40010, 51234' };
+    expect(await whoIs(p, { ip: EDGE }, appended)).toBe('access_denied');
+    // Without CLIENT_PORT_HEADER the port header is not read: the CGNAT device is not identified.
+    const noPort = await flowsPlatform({
+      env: { TRUSTED_PROXIES: EDGE, CLIENT_IP_HEADER: 'x-forwarded-for' },
+    });
+    expect(await whoIs(noPort, { ip: EDGE }, headers)).toBe('access_denied');
+  });
+
+  it('takes a single-value header (X-Real-IP, CF-Connecting-IP) as the edge wrote it', async () => {
+    const p = await flowsPlatform({ env: { TRUSTED_PROXIES: EDGE, CLIENT_IP_HEADER: 'x-real-ip' } });
+    expect(await whoIs(p, { ip: EDGE }, { 'x-real-ip': '198.51.100.1' })).toBe(SUBSCRIBER.swapped);
+    expect(await whoIs(p, { ip: EDGE }, { 'x-real-ip': '2001:db8::1' })).toBe(SUBSCRIBER.swapped);
+    // The edge appended to a value the client sent instead of overwriting it: no address.
+    expect(await whoIs(p, { ip: EDGE }, { 'x-real-ip': '198.51.100.1, 203.0.113.50' })).toBe('access_denied');
+    const cf = await flowsPlatform({ env: { TRUSTED_PROXIES: EDGE, CLIENT_IP_HEADER: 'CF-Connecting-IP' } });
+    expect(await whoIs(cf, { ip: EDGE }, { 'cf-connecting-ip': '198.51.100.1' })).toBe(SUBSCRIBER.swapped);
+    expect(await whoIs(cf, { ip: EDGE }, { 'x-real-ip': '198.51.100.1' })).toBe('access_denied');
   });
 
   it('takes the nearest untrusted hop, so a client-written entry cannot impersonate', async () => {
-    const p = await flowsPlatform({ env: { TRUSTED_PROXIES: `${EDGE},${INNER}` } });
-    // The device wrote "198.51.100.10:40010" itself; the edge appended the real address.
+    const p = await flowsPlatform({ env: { ...XFF, TRUSTED_PROXIES: `${EDGE},${INNER}` } });
+    // The device wrote "198.51.100.10" itself; the edge appended the real address.
     expect(await whoIs(p, { ip: INNER }, { 'x-forwarded-for': `198.51.100.10, 198.51.100.1, ${EDGE}` })).toBe(
       SUBSCRIBER.swapped,
     );
+    const fwd = await flowsPlatform({
+      env: { TRUSTED_PROXIES: `${EDGE},${INNER}`, CLIENT_IP_HEADER: 'forwarded' },
+    });
     expect(
-      await whoIs(p, { ip: INNER }, { forwarded: `for=203.0.113.9, for=198.51.100.1, for=${EDGE}` }),
+      await whoIs(fwd, { ip: INNER }, { forwarded: `for=203.0.113.9, for=198.51.100.1, for=${EDGE}` }),
     ).toBe(SUBSCRIBER.swapped);
   });
 
-  it('gives no address when a trusted proxy sends no header, or only proxies are listed', async () => {
-    const p = await flowsPlatform({ env: { TRUSTED_PROXIES: EDGE } });
+  it('gives no address when a trusted proxy sends no valid value, or only proxies are listed', async () => {
+    const p = await flowsPlatform({ env: XFF });
     expect(await whoIs(p, { ip: EDGE })).toBe('access_denied');
     expect(await whoIs(p, { ip: EDGE }, { 'x-forwarded-for': EDGE })).toBe('access_denied');
     expect(await whoIs(p, { ip: EDGE }, { 'x-forwarded-for': 'garbage' })).toBe('access_denied');
+    expect(await whoIs(p, { ip: EDGE }, { forwarded: 'for=198.51.100.1' })).toBe('access_denied');
   });
 });

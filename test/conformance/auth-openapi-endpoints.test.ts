@@ -98,9 +98,9 @@ describe('POST /oauth2/bc-authorize against the document', () => {
     p.consent.decisions.set(SUBSCRIBER.swapped, { allowed: false, reason: 'opted_out' });
     cases.push(['access_denied', await bc(p, valid)]);
     cases.push(['too_many_requests', await overBudget((q) => bc(q, valid))]);
-    p.store.fail('down', ['get']);
+    p.store.fail('down', ['get', 'hit']);
     cases.push(['temporarily_unavailable', await bc(p, valid)]);
-    p.store.fail('broken', ['get']);
+    p.store.fail('broken', ['get', 'hit']);
     cases.push(['server_error', await bc(p, valid)]);
     await expectAllDocumented('/oauth2/bc-authorize', 'post', cases, BC_AUTHORIZE_ERRORS);
   });

@@ -76,7 +76,7 @@ function filesFor(route: string): string[] {
   files.add(index);
   for (const f of filesOf(reachableModules(src('http/on-error.ts')))) files.add(f);
   const path = route.split(' ')[1] as string;
-  if (route.startsWith('POST ') && LIMITED_ENDPOINTS.includes(path)) {
+  if (route.startsWith('POST ') && (LIMITED_ENDPOINTS as readonly string[]).includes(path)) {
     for (const f of filesOf(reachableModules(src('auth/endpoint-limits.ts')))) files.add(f);
   }
   return [...files];

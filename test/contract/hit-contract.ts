@@ -132,4 +132,56 @@ export function hitContract(ctx: () => { h: StoreHarness; k: (name: string) => s
       expect(left(await h.store.hit(k('app'), rules, T0))).toEqual({ burst: 0, quota: 15 });
     });
   });
+
+  describe('unhit', () => {
+    it('gives back one counted hit in the same windows, never below zero', async () => {
+      const { h, k } = ctx();
+      h.clock.set(T0);
+      for (let i = 0; i < 3; i++) await h.store.hit(k('app'), RULES, T0);
+      await h.store.unhit(k('app'), RULES, T0);
+      expect(left(await h.store.hit(k('app'), RULES, T0))).toEqual({ burst: 0, quota: 2 });
+      for (let i = 0; i < 8; i++) await h.store.unhit(k('app'), RULES, T0);
+      expect(left(await h.store.hit(k('app'), RULES, T0))).toEqual({ burst: 2, quota: 4 });
+    });
+
+    it('keeps the TTL of the counter, and recreates no expired window', async () => {
+      const { h, k } = ctx();
+      h.clock.set(T0);
+      await h.store.hit(k('app'), [BURST], T0);
+      await h.store.hit(k('app'), [BURST], T0);
+      await h.store.unhit(k('app'), [BURST], T0);
+      const key = counterKey(k('app'), BURST, windowOf(BURST, T0).index);
+      expect(await h.pttl(key)).toBeGreaterThan(60_000 - 1000 - h.ttlSlackMs);
+      expect(await h.pttl(key)).toBeLessThanOrEqual(60_000);
+      await h.store.unhit(k('other'), [BURST], T0);
+      expect(await h.pttl(counterKey(k('other'), BURST, windowOf(BURST, T0).index))).toBe(-2);
+    });
+
+    it('leaves a later window alone: a reservation is given back where it was taken', async () => {
+      const { h, k } = ctx();
+      h.clock.set(T0);
+      await h.store.hit(k('app'), [BURST], T0 + 60_000);
+      await h.store.unhit(k('app'), [BURST], T0);
+      expect(left(await h.store.hit(k('app'), [BURST], T0 + 60_000))).toEqual({ burst: 1 });
+    });
+
+    it('reserve then give back under concurrency: at most the limit pass at once', async () => {
+      const { h, k } = ctx();
+      const rule = { name: 'failures', limit: 5, windowMs: 60_000 };
+      const attempts = await Promise.all(
+        Array.from({ length: 30 }, async () => {
+          const r = await h.store.hit(k('src'), [rule], T0);
+          if (r.allowed) await h.store.unhit(k('src'), [rule], T0);
+          return r.allowed;
+        }),
+      );
+      expect(attempts.filter(Boolean).length).toBeGreaterThanOrEqual(5);
+      expect(left(await h.store.hit(k('src'), [rule], T0))).toEqual({ failures: 4 });
+    });
+
+    it('rejects invalid rules with a TypeError', async () => {
+      const { h, k } = ctx();
+      await expect(h.store.unhit(k('app'), [{ ...BURST, limit: Number.NaN }], T0)).rejects.toThrow(TypeError);
+    });
+  });
 }

@@ -18,7 +18,7 @@ const SCOPE = `openid offline_access ${CREDIT} sim-swap:check sim-swap:retrieve-
 /** Sandbox devices (docs/sandbox.md) as the operator's edge (127.0.0.1, trusted) names them. */
 const CGNAT_DEVICE = { 'x-forwarded-for': '198.51.100.10', 'x-forwarded-port': '40010' };
 const CGNAT_NUMBER = '+34600000010';
-const DEVICE_1 = { forwarded: 'for=198.51.100.1' };
+const DEVICE_1 = { 'x-forwarded-for': '198.51.100.1' };
 
 /**
  * Authorization code + PKCE with network-based authentication and a purpose resting on consent,

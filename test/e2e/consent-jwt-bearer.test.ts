@@ -146,7 +146,7 @@ describe.each(['memory', 'redis'] as const)('JWT-bearer and objections, end to e
       code_challenge_method: 'S256',
       state: 'opted-out',
     });
-    const denied = await new Browser().fetch(authorize, { headers: { forwarded: 'for=198.51.100.1' } });
+    const denied = await new Browser().fetch(authorize, { headers: { 'x-forwarded-for': '198.51.100.1' } });
     expect(denied.status).toBe(302);
     const redirect = new URL(denied.headers.get('location') as string);
     expect(Object.fromEntries(redirect.searchParams)).toEqual({

@@ -122,7 +122,7 @@ describe.each(['memory', 'redis'] as const)('user flows with openid-client (%s)'
       prompt: 'none',
     });
     // The browser on the mobile network; the operator's edge (127.0.0.1) names the device.
-    const res = await fetch(url, { redirect: 'manual', headers: { forwarded: 'for=198.51.100.1' } });
+    const res = await fetch(url, { redirect: 'manual', headers: { 'x-forwarded-for': '198.51.100.1' } });
     expect(res.status).toBe(302);
     const callback = new URL(res.headers.get('location') as string);
     const tokens = await client.authorizationCodeGrant(config, callback, {
@@ -196,7 +196,10 @@ describe.each(['memory', 'redis'] as const)('user flows with openid-client (%s)'
     // ICM §7.3: scope, response_type, client_id and redirect_uri are repeated in clear.
     for (const name of ['scope', 'response_type', 'redirect_uri'] as const)
       jar.searchParams.set(name, params[name]);
-    const res = await fetch(jar, { redirect: 'manual', headers: { forwarded: 'for="[2001:db8::1]:51000"' } });
+    const res = await fetch(jar, {
+      redirect: 'manual',
+      headers: { 'x-forwarded-for': '2001:db8::1', 'x-forwarded-port': '51000' },
+    });
     const tokens = await client.authorizationCodeGrant(
       config,
       new URL(res.headers.get('location') as string),

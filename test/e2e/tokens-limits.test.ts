@@ -39,7 +39,7 @@ describe.each<Engine>(['memory', 'redis'])(
       });
       // Counted under the socket's address (no proxy header configured).
       const rule = { name: 'auth-failures', limit: 2, windowMs: 15 * 60_000 };
-      const key = counterKey('oauth-fail:127.0.0.1', rule, windowOf(rule, Date.now()).index);
+      const key = counterKey('oauth-src:127.0.0.1', rule, windowOf(rule, Date.now()).index);
       expect(await server.store.get(key)).toBe('2');
     });
   },

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { constantTimeEqual } from '../../src/admin/secrets.js';
+import type { Application } from '../../src/admin/applications.js';
+import { constantTimeEqual, legacyPbkdf2Hash } from '../../src/admin/secrets.js';
 import type { TokenService } from '../../src/auth/tokens.js';
 import { basicAuth, postForm, PURPOSE, registerClient, type TestClient } from '../e2e/support/oauth.js';
 import { testPlatform, type TestPlatform } from '../support/app.js';
@@ -26,12 +27,37 @@ describe('client secrets (client_secret_basic, client_secret_post)', () => {
     issued = vi.spyOn(p.deps.tokens, 'issue');
   });
 
-  it('keeps only a PBKDF2 hash of the secret', async () => {
+  it('keeps only an HMAC-SHA-256 of the secret under the server key', async () => {
     const record = (await p.deps.store.get(`app:${client.clientId}`)) as string;
     expect(record).not.toContain(client.secret);
-    expect((JSON.parse(record) as { secretHash: string }).secretHash).toMatch(
-      /^pbkdf2-sha256\$60000\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/,
-    );
+    const stored = (JSON.parse(record) as { secretHash: string }).secretHash;
+    expect(stored).toMatch(/^hmac-sha256\$[A-Za-z0-9_-]{43}$/);
+    // Keyed: another platform secret (TOKEN_SECRET) gives another record for the same secret.
+    const other = await testPlatform({ env: { TOKEN_SECRET: 'B'.repeat(43) } });
+    expect(await other.deps.clientSecrets.hash(client.secret)).not.toBe(stored);
+    expect(await p.deps.clientSecrets.hash(client.secret)).toBe(stored);
+  });
+
+  it('still accepts a legacy PBKDF2 record, and replaces it with the HMAC form on success', async () => {
+    const legacy = await legacyPbkdf2Hash(client.secret, 1000);
+    const app = (await p.deps.applications.get(client.clientId)) as Application;
+    await p.deps.applications.put({ ...app, secretHash: legacy });
+    const stored = async () =>
+      (JSON.parse((await p.deps.store.get(`app:${client.clientId}`)) as string) as Application).secretHash;
+    await expectInvalidClient(await send({}, { authorization: basicAuth(client.clientId, 'wrong') }));
+    expect(await stored()).toBe(legacy);
+    expect((await send({}, { authorization: basicAuth(client.clientId, client.secret) })).status).toBe(200);
+    expect(await stored()).toBe(await p.deps.clientSecrets.hash(client.secret));
+    expect((await send({}, { authorization: basicAuth(client.clientId, client.secret) })).status).toBe(200);
+  });
+
+  it('does not overwrite a record changed since it was read (a suspension stays)', async () => {
+    const legacy = await legacyPbkdf2Hash(client.secret, 1000);
+    const app = (await p.deps.applications.get(client.clientId)) as Application;
+    await p.deps.applications.put({ ...app, secretHash: legacy, status: 'suspended' });
+    await p.deps.applications.upgradeSecretHash(client.clientId, 'pbkdf2-sha256$other', 'hmac-sha256$x');
+    const record = JSON.parse((await p.deps.store.get(`app:${client.clientId}`)) as string) as Application;
+    expect([record.secretHash, record.status]).toEqual([legacy, 'suspended']);
   });
 
   it('authenticates Basic (scheme in any case) and post', async () => {

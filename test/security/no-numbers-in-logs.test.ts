@@ -245,7 +245,7 @@ describe.each(engines())('no subscriber number in any log line, on $name', (engi
       });
       expect((await callApi(s, '/sim-swap/v2/check', code.access_token)).status).toBe(200);
       const unknownDevice = await browser.fetch(await authorizeUrl(), {
-        headers: { forwarded: 'for=203.0.113.9' },
+        headers: { 'x-forwarded-for': '203.0.113.9' },
       });
       expect(new URL(unknownDevice.headers.get('location') as string).searchParams.get('error')).toBe(
         'access_denied',

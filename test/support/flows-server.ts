@@ -10,7 +10,8 @@ export type FlowsServer = FlowsPlatform & { url: string; close(): Promise<void> 
 /**
  * The platform on a real socket (@hono/node-server, port 0) with PUBLIC_URL = its own address, so
  * that a real client library can discover it. 127.0.0.1 plays the operator's edge proxy
- * (TRUSTED_PROXIES) and writes the device address in `Forwarded`.
+ * (TRUSTED_PROXIES) and writes the device address in X-Forwarded-For and its port in
+ * X-Forwarded-Port (CLIENT_IP_HEADER, CLIENT_PORT_HEADER).
  */
 export async function startFlowsServer(engine: 'memory' | 'redis'): Promise<FlowsServer> {
   // The server listens first (to learn its port), the platform is built for that URL, then served.
@@ -36,7 +37,12 @@ export async function startFlowsServer(engine: 'memory' | 'redis'): Promise<Flow
     store = redis;
   }
   const platform = await flowsPlatform({
-    env: { PUBLIC_URL: url, TRUSTED_PROXIES: '127.0.0.1' },
+    env: {
+      PUBLIC_URL: url,
+      TRUSTED_PROXIES: '127.0.0.1',
+      CLIENT_IP_HEADER: 'x-forwarded-for',
+      CLIENT_PORT_HEADER: 'x-forwarded-port',
+    },
     clock: new RunningClock(),
     ...(store ? { store } : {}),
   });

@@ -3,7 +3,6 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type JWTPa
 import { API_MODULES } from '../../apis/index.js';
 import { createApiRouter } from '../../apis/common/router.js';
 import type { Application } from '../../src/admin/applications.js';
-import { hashSecret } from '../../src/admin/secrets.js';
 import type { ApiModule } from '../../src/api-module.js';
 import { createApp } from '../../src/app.js';
 import type { ManualClock } from '../../src/clock.js';
@@ -161,7 +160,7 @@ export async function registerClient(deps: Deps, overrides: Partial<Application>
     status: 'active',
     plan: 'sandbox',
     authMethods: ['private_key_jwt', 'client_secret_basic'],
-    secretHash: await hashSecret(secret),
+    secretHash: await deps.clientSecrets.hash(secret),
     jwks: { keys: [{ ...jwk, kid, alg: 'ES256', use: 'sig' }] },
     grantTypes: [GRANTS.jwtBearer, GRANTS.ciba, GRANTS.authorizationCode],
     scopes: ['sim-swap:check', 'sim-swap:retrieve-date', ...NV_SCOPES],

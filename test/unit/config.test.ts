@@ -41,9 +41,8 @@ describe('parseConfig', () => {
       tokenSecret: undefined,
       accessTokenTtlSeconds: 600,
       tokenCacheSize: 10000,
-      oauthLimits: { clientPerMinute: 600, authFailuresPerIp: 20 },
-      clientIpHeader: undefined,
-      trustedProxies: [],
+      oauthLimits: { clientPerMinute: 600, authFailuresPerIp: 20, addressPerMinute: 3000 },
+      edge: { trustedProxies: [], ipHeader: undefined, portHeader: undefined },
       ciba: { expiresInSeconds: 300, intervalSeconds: 5 },
       authorizeConsentTtlSeconds: 600,
       refreshTokenTtlSeconds: 2_592_000,
@@ -99,6 +98,43 @@ describe('parseConfig', () => {
       simSwap: { maxAgeCapHours: 720, monitoredDays: 30 },
       logLevel: 'warn',
       shutdownGraceMs: 0,
+    });
+  });
+
+  describe('the edge: trusted proxies and the one header they write', () => {
+    it('reads TRUSTED_PROXIES, CLIENT_IP_HEADER and CLIENT_PORT_HEADER (names lower-cased)', () => {
+      const config = parseConfig({
+        TRUSTED_PROXIES: '10.0.0.1, 2001:DB8::5',
+        CLIENT_IP_HEADER: 'X-Forwarded-For',
+        CLIENT_PORT_HEADER: 'X-Forwarded-Port',
+        OAUTH_ADDRESS_REQUESTS_PER_MINUTE: '50',
+      });
+      expect(config.edge).toEqual({
+        trustedProxies: ['10.0.0.1', '2001:db8::5'],
+        ipHeader: 'x-forwarded-for',
+        portHeader: 'x-forwarded-port',
+      });
+      expect(config.oauthLimits.addressPerMinute).toBe(50);
+    });
+
+    it.each([
+      [{ TRUSTED_PROXIES: '10.0.0.1' }, 'CLIENT_IP_HEADER: required with TRUSTED_PROXIES'],
+      [{ CLIENT_IP_HEADER: 'x-forwarded-for' }, 'CLIENT_IP_HEADER: needs TRUSTED_PROXIES'],
+      [{ CLIENT_PORT_HEADER: 'x-forwarded-port' }, 'CLIENT_PORT_HEADER: needs CLIENT_IP_HEADER'],
+      [
+        { TRUSTED_PROXIES: '10.0.0.1', CLIENT_IP_HEADER: 'x-real-ip', CLIENT_PORT_HEADER: 'X-Real-IP' },
+        'CLIENT_PORT_HEADER: must differ from CLIENT_IP_HEADER',
+      ],
+      [
+        { TRUSTED_PROXIES: '10.0.0.1', CLIENT_IP_HEADER: 'x forwarded' },
+        'CLIENT_IP_HEADER: must be a header name',
+      ],
+      [
+        { TRUSTED_PROXIES: '10.0.0.0/8', CLIENT_IP_HEADER: 'x-real-ip' },
+        'TRUSTED_PROXIES.0: must be IP addresses',
+      ],
+    ])('refuses %o at start', (env, problem) => {
+      expect(problemsOf(env).join('\n')).toContain(problem);
     });
   });
 

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { setCookie } from 'hono/cookie';
 import { OAuthError } from '../../errors.js';
 import type { Env } from '../../http/env.js';
-import { clientAddress } from '../client-address.js';
+import { deviceAddress } from '../client-address.js';
 import { identifyClient, readAuthorizeParams } from './params.js';
 import { bindingCookieName, savePending } from './pending.js';
 import { effectiveParams, validateAuthorizeRequest } from './request.js';
@@ -29,7 +29,7 @@ export function authorizeEndpoint(catalogue: ReadonlyMap<string, string>) {
       const params = await effectiveParams(deps, app, clear);
       state = params.get('state');
       const request = validateAuthorizeRequest(app, redirectUri, params, catalogue);
-      const address = clientAddress(c, deps.config.trustedProxies);
+      const address = deviceAddress(c, deps.config.edge);
       const subscriber = address === null ? null : await deps.network.resolveDevice(address);
       // Identifying the subscriber otherwise would need a login page, which this profile excludes.
       if (subscriber === null) {

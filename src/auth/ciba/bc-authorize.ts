@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { ApiError, OAuthError } from '../../errors.js';
 import type { Env } from '../../http/env.js';
-import { authenticateClient } from '../client-auth.js';
+import { audiencesOf, authenticateClient } from '../client-auth.js';
 import { readForm } from '../form.js';
 import { GRANT } from '../grants/grant-types.js';
 import { parseUserScope, requireGrantType } from '../grants/user-scope.js';
@@ -34,10 +34,8 @@ const REQUEST_PARAMS = [
 export function backchannelAuthentication(catalogue: ReadonlyMap<string, string>) {
   return async (c: Context<Env>) => {
     const deps = c.get('deps');
-    const issuer = deps.config.publicUrl;
-    const audiences = [`${issuer}/oauth2/bc-authorize`, issuer];
     const form = await readForm(c);
-    const app = await authenticateClient(deps, c.req.header('authorization'), form, audiences);
+    const app = await authenticateClient(deps, '/oauth2/bc-authorize', c.req.header('authorization'), form);
     requireGrantType(app, GRANT.ciba);
     if (form.has('request_uri')) throw new OAuthError('invalid_request', 'request_uri is not supported');
     let params = form;
@@ -46,7 +44,7 @@ export function backchannelAuthentication(catalogue: ReadonlyMap<string, string>
       if (REQUEST_PARAMS.some((p) => form.has(p))) {
         throw new OAuthError('invalid_request', 'parameters must be inside the request object');
       }
-      params = await verifyRequestObject(deps, app, requestObject, audiences);
+      params = await verifyRequestObject(deps, app, requestObject, audiencesOf(deps, '/oauth2/bc-authorize'));
     }
     // ICM §7.4: login_hint only; login_hint_token and id_token_hint are not accepted.
     if (params.has('login_hint_token') || params.has('id_token_hint')) {

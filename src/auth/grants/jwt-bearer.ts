@@ -3,6 +3,7 @@ import type { Application } from '../../admin/applications.js';
 import type { Deps } from '../../deps.js';
 import { OAuthError } from '../../errors.js';
 import { authenticateClient, invalidClient } from '../client-auth.js';
+import { chargeClient } from '../endpoint-limits.js';
 import { nobodyFor, resolveUserHint } from '../login-hint.js';
 import { SignedJwtError, verifyClientSignedJwt } from '../signed-jwt.js';
 import { GRANT } from './grant-types.js';
@@ -27,7 +28,6 @@ export async function jwtBearerClient(
   deps: Deps,
   authorization: string | undefined,
   form: Map<string, string>,
-  audiences: readonly string[],
 ): Promise<Application> {
   const assertion = form.get('assertion');
   if (assertion === undefined) throw new OAuthError('invalid_request', 'assertion is required');
@@ -38,10 +38,8 @@ export async function jwtBearerClient(
     throw invalidGrant('malformed assertion');
   }
   if (typeof iss !== 'string') throw invalidGrant('assertion has no issuer');
-  const separate =
-    authorization?.startsWith('Basic ') || form.has('client_secret') || form.has('client_assertion');
-  if (separate) {
-    const app = await authenticateClient(deps, authorization, form, audiences);
+  if (separateClientAuth(authorization, form)) {
+    const app = await authenticateClient(deps, '/oauth2/token', authorization, form);
     if (app.clientId !== iss) throw invalidGrant('assertion issuer is not the authenticated client');
     return app;
   }
@@ -50,6 +48,11 @@ export async function jwtBearerClient(
     throw invalidClient();
   }
   return app;
+}
+
+/** Whether a JWT-bearer request also authenticates its client the usual way. */
+export function separateClientAuth(authorization: string | undefined, form: Map<string, string>): boolean {
+  return /^basic /i.test(authorization ?? '') || form.has('client_secret') || form.has('client_assertion');
 }
 
 /**
@@ -73,6 +76,8 @@ export async function jwtBearer(ctx: GrantContext, app: Application): Promise<To
     if (error instanceof SignedJwtError) throw invalidGrant('invalid assertion');
     throw error;
   }
+  // The verified assertion authenticated the client: only now is its budget charged.
+  if (!ctx.clientAuthenticated) await chargeClient(deps, '/oauth2/token', app.clientId);
   if (typeof claims.sub !== 'string') throw invalidGrant('assertion has no subject');
   if (typeof claims.scope !== 'string') throw invalidGrant('assertion has no scope');
   requireGrantType(app, GRANT.jwtBearer);

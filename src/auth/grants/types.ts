@@ -5,6 +5,11 @@ export type GrantContext = {
   form: Map<string, string>;
   /** Every known API scope → its API name. */
   catalogue: ReadonlyMap<string, string>;
+  /**
+   * False only for a JWT-bearer request whose grant assertion is the client authentication
+   * (ICM §7.3): the grant verifies it, then charges the client's budget (chargeClient).
+   */
+  clientAuthenticated: boolean;
 };
 
 export type TokenResponse = {

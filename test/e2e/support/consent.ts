@@ -76,6 +76,8 @@ export async function startConsentServer(
     NODE_ENV: 'test',
     PUBLIC_URL: url,
     TRUSTED_PROXIES: '127.0.0.1',
+    CLIENT_IP_HEADER: 'x-forwarded-for',
+    CLIENT_PORT_HEADER: 'x-forwarded-port',
     LOG_LEVEL: 'debug',
     ...OPERATOR_ENV,
     ...env,

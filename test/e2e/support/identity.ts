@@ -70,6 +70,11 @@ export type TokenFlows = {
   introspect(token: string): Promise<Record<string, unknown>>;
   /** Authorization code + PKCE; the browser is a sandbox device of `phoneNumber` (the first by default). */
   authorizationCode(phoneNumber: string, scope: string, device?: DeviceAddress): Promise<string>;
+  /**
+   * Authorization code + PKCE with the request headers given as they reach the platform (what the
+   * edge and the client wrote): the code's access token, or the authorize `error` when refused.
+   */
+  authorizeWith(scope: string, headers: Record<string, string>): Promise<{ token?: string; error?: string }>;
 };
 
 export type IdentityServer = E2EServer & {
@@ -99,7 +104,12 @@ export async function startIdentityServer(
     engine,
     clock,
     client: ONBOARDING,
-    env: { TRUSTED_PROXIES: '127.0.0.1', ...options.env },
+    env: {
+      TRUSTED_PROXIES: '127.0.0.1',
+      CLIENT_IP_HEADER: 'x-forwarded-for',
+      CLIENT_PORT_HEADER: 'x-forwarded-port',
+      ...options.env,
+    },
   });
   // The flows run against the issuer: another instance's when this one stands behind its URL.
   const flowsOf = (client: TestClient) => tokenFlows(options.publicUrl ?? server.url, client);
@@ -178,6 +188,26 @@ async function tokenFlows(url: string, client: TestClient): Promise<TokenFlows> 
       // The first poll is answered at once (no earlier poll to be too fast after).
       return (await oidc.pollBackchannelAuthenticationGrant(config, { ...started, interval: 0 }))
         .access_token;
+    },
+    authorizeWith: async (scope, headers) => {
+      const verifier = oidc.randomPKCECodeVerifier();
+      const state = oidc.randomState();
+      const authorize = oidc.buildAuthorizationUrl(config, {
+        redirect_uri: REDIRECT_URI,
+        scope,
+        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+        state,
+      });
+      const res = await fetch(authorize, { redirect: 'manual', headers });
+      const location = new URL(res.headers.get('location') ?? 'about:blank');
+      const error = location.searchParams.get('error');
+      if (res.status !== 302 || error !== null) return { error: error ?? `status ${res.status}` };
+      const tokens = await oidc.authorizationCodeGrant(config, location, {
+        pkceCodeVerifier: verifier,
+        expectedState: state,
+      });
+      return { token: tokens.access_token };
     },
     authorizationCode: async (phoneNumber, scope, device = sandboxDevice(phoneNumber)) => {
       const verifier = oidc.randomPKCECodeVerifier();

@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import type { Application } from '../../../src/admin/applications.js';
-import { hashSecret } from '../../../src/admin/secrets.js';
 import { CLIENT_ASSERTION_TYPE } from '../../../src/auth/client-auth.js';
 import type { Deps } from '../../../src/deps.js';
 import type { Env } from '../../../src/http/env.js';
@@ -30,7 +29,7 @@ export async function registerClient(deps: Deps, overrides: Partial<Application>
     status: 'active',
     plan: 'standard',
     authMethods: ['private_key_jwt', 'client_secret_basic', 'client_secret_post'],
-    secretHash: await hashSecret(secret),
+    secretHash: await deps.clientSecrets.hash(secret),
     jwks: { keys: [{ ...jwk, kid, alg: 'ES256', use: 'sig' }] },
     grantTypes: ['client_credentials'],
     scopes: ['sim-swap:check', 'sim-swap:retrieve-date', 'sim-swap'],
