@@ -93,8 +93,14 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
   };
 }
 
-/** Writes the sandbox applications (demo credentials) into the store. */
+/**
+ * Writes the sandbox applications (demo credentials) into the store. Tests seed them beside any
+ * backend; production never: their secrets are published.
+ */
 export async function seedSandbox(deps: Deps): Promise<void> {
+  if (deps.config.env === 'production') {
+    throw new ConfigError(['NODE_ENV: the sandbox applications are never loaded in production']);
+  }
   for (const app of await sandboxApplications()) await deps.applications.put(app);
 }
 

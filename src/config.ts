@@ -35,7 +35,7 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9:_-]{0,32}$/)
     .default('cg:'),
-  NETWORK_BACKEND: z.enum(['sandbox', 'http']).default('sandbox'),
+  NETWORK_BACKEND: z.preprocess(blankToUndefined, z.enum(['sandbox', 'http']).default('sandbox')),
   NETWORK_HTTP_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   NETWORK_HTTP_TOKEN: optionalString,
   NETWORK_HTTP_TIMEOUT_MS: intFrom(3000, 50, 60000),
@@ -202,6 +202,13 @@ function productionProblems(env: Record<string, string | undefined>): string[] {
   }
   if (blank(env.PSEUDONYM_KEYS)) {
     problems.push('PSEUDONYM_KEYS: required in production (kid:base64url-secret, at least 32 bytes)');
+  }
+  // DESIGN §3: the sandbox backend brings published demo credentials and /sandbox/* routes; its
+  // default must never be what a production deployment silently gets.
+  if (env.NETWORK_BACKEND?.trim() !== 'http') {
+    problems.push(
+      'NETWORK_BACKEND: must be set to http in production (the sandbox backend serves published demo credentials)',
+    );
   }
   return problems;
 }

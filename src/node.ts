@@ -8,7 +8,7 @@ import { MemoryStore } from './store/memory.js';
 import { RedisStore } from './store/redis.js';
 import { systemClock } from './clock.js';
 import { createLogger } from './log.js';
-import { SANDBOX_APPLICATIONS } from './sandbox-seed.js';
+import { SANDBOX_APPLICATIONS, servesSandbox } from './sandbox-seed.js';
 
 /** Node entry: configuration → dependencies → HTTP server, with graceful shutdown. */
 async function main(): Promise<void> {
@@ -43,11 +43,11 @@ async function main(): Promise<void> {
     log.warn('EPHEMERAL PSEUDONYM KEY: consent records become unreachable at restart. Set PSEUDONYM_KEYS.');
   }
   if (!config.purposeRegistry) log.warn('Using the sandbox purpose registry: set PURPOSE_REGISTRY(_FILE).');
-  if (config.networkBackend === 'sandbox') await seedSandbox(deps);
+  if (servesSandbox(config)) await seedSandbox(deps);
 
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    if (config.networkBackend === 'sandbox') printDemoCredentials(config.publicUrl);
+    if (servesSandbox(config)) printDemoCredentials(config.publicUrl);
     log.info('camara-gateway listening', {
       url: config.publicUrl,
       address: `${info.address}:${info.port}`,

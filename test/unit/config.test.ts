@@ -171,8 +171,9 @@ describe('parseConfig', () => {
   });
 
   describe('production', () => {
-    it('requires SIGNING_KEYS, TOKEN_SECRET, PUBLIC_URL and PSEUDONYM_KEYS', () => {
+    it('requires SIGNING_KEYS, TOKEN_SECRET, PUBLIC_URL, PSEUDONYM_KEYS and NETWORK_BACKEND=http', () => {
       expect(named(problemsOf({ NODE_ENV: 'production' }))).toEqual([
+        'NETWORK_BACKEND',
         'PSEUDONYM_KEYS',
         'PUBLIC_URL',
         'SIGNING_KEYS',
@@ -186,19 +187,48 @@ describe('parseConfig', () => {
         PORT: 'http',
         TOKEN_SECRET: TOKEN_SECRET,
         PSEUDONYM_KEYS: PSEUDONYM_KEYS,
+        NETWORK_BACKEND: 'http',
+        NETWORK_HTTP_URL: 'https://bss.operator.example',
+        NETWORK_HTTP_TOKEN: 't',
       });
       expect(named(problems)).toEqual(['PORT', 'PUBLIC_URL', 'SIGNING_KEYS']);
     });
 
-    it('starts with the four set', async () => {
+    it.each([
+      ['unset (the sandbox default)', undefined],
+      ['blank', ' '],
+      ['sandbox', 'sandbox'],
+    ])('refuses NETWORK_BACKEND %s: the sandbox is never served in production', async (_label, value) => {
+      const env: Record<string, string> = {
+        NODE_ENV: 'production',
+        SIGNING_KEYS: await signingKeys(),
+        TOKEN_SECRET,
+        PUBLIC_URL: 'https://api.operator.example',
+        PSEUDONYM_KEYS,
+      };
+      if (value !== undefined) env.NETWORK_BACKEND = value;
+      expect(problemsOf(env)).toEqual([
+        'NETWORK_BACKEND: must be set to http in production (the sandbox backend serves published demo credentials)',
+      ]);
+    });
+
+    it('starts with the four set and the operator BSS backend', async () => {
       const config = parseConfig({
         NODE_ENV: 'production',
         SIGNING_KEYS: await signingKeys(),
         TOKEN_SECRET,
         PUBLIC_URL: 'https://api.operator.example',
         PSEUDONYM_KEYS,
+        NETWORK_BACKEND: 'http',
+        NETWORK_HTTP_URL: 'https://bss.operator.example',
+        NETWORK_HTTP_TOKEN: 't',
       });
-      expect(config).toMatchObject({ env: 'production', tokenSecret: TOKEN_SECRET, redisUrl: undefined });
+      expect(config).toMatchObject({
+        env: 'production',
+        tokenSecret: TOKEN_SECRET,
+        redisUrl: undefined,
+        networkBackend: 'http',
+      });
     });
   });
 });
