@@ -99,6 +99,12 @@ const schema = z.object({
   CIBA_INTERVAL_SECONDS: intFrom(5, 1, 60),
   AUTHORIZE_CONSENT_TTL_SECONDS: intFrom(600, 60, 3600),
   REFRESH_TOKEN_TTL_SECONDS: intFrom(2_592_000, 300, 31_536_000),
+  // Connection deadlines and cap (docs/operations.md): Node's own defaults (60 s for the headers,
+  // 300 s for a request, no cap) let slow clients hold a connection for minutes each.
+  HEADERS_TIMEOUT_SECONDS: intFrom(10, 1, 600),
+  REQUEST_TIMEOUT_SECONDS: intFrom(30, 1, 600),
+  KEEP_ALIVE_TIMEOUT_SECONDS: intFrom(5, 1, 600),
+  MAX_CONNECTIONS: intFrom(10_000, 1, 1_000_000),
 });
 
 /** Every environment variable the platform reads (README.md documents each one). */
@@ -155,6 +161,16 @@ export type Config = {
   authorizeConsentTtlSeconds: number;
   /** Absolute lifetime of a refresh-token family, counted from the user's authorization. */
   refreshTokenTtlSeconds: number;
+  /**
+   * The Node server's connection limits: deadlines for a request's headers and for the whole
+   * request (body included), the idle time of a kept-alive connection, and the open connections.
+   */
+  connections: {
+    headersTimeoutSeconds: number;
+    requestTimeoutSeconds: number;
+    keepAliveTimeoutSeconds: number;
+    maxConnections: number;
+  };
 };
 
 export class ConfigError extends Error {
@@ -247,6 +263,12 @@ function backendProblems(env: Record<string, string | undefined>): string[] {
   return problems;
 }
 
+/** Node refuses a headers deadline past the request deadline: the headers are part of the request. */
+function connectionProblems(e: z.infer<typeof schema> | undefined): string[] {
+  if (e === undefined || e.HEADERS_TIMEOUT_SECONDS <= e.REQUEST_TIMEOUT_SECONDS) return [];
+  return ['HEADERS_TIMEOUT_SECONDS: must not exceed REQUEST_TIMEOUT_SECONDS'];
+}
+
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const parsed = schema.safeParse(env);
   const consent = consentSettings(env);
@@ -257,6 +279,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)),
     ...productionProblems(env),
     ...backendProblems(env),
+    ...connectionProblems(parsed.data),
     ...consent.problems,
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
@@ -306,5 +329,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     ciba: { expiresInSeconds: e.CIBA_EXPIRES_IN_SECONDS, intervalSeconds: e.CIBA_INTERVAL_SECONDS },
     authorizeConsentTtlSeconds: e.AUTHORIZE_CONSENT_TTL_SECONDS,
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+    connections: {
+      headersTimeoutSeconds: e.HEADERS_TIMEOUT_SECONDS,
+      requestTimeoutSeconds: e.REQUEST_TIMEOUT_SECONDS,
+      keepAliveTimeoutSeconds: e.KEEP_ALIVE_TIMEOUT_SECONDS,
+      maxConnections: e.MAX_CONNECTIONS,
+    },
   };
 }

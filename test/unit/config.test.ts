@@ -57,6 +57,12 @@ describe('parseConfig', () => {
       consent: { requestTtlSeconds: 600, capturesPerDay: 3, operatorName: 'your mobile operator' },
       logLevel: 'info',
       shutdownGraceMs: 10000,
+      connections: {
+        headersTimeoutSeconds: 10,
+        requestTimeoutSeconds: 30,
+        keepAliveTimeoutSeconds: 5,
+        maxConnections: 10000,
+      },
     };
     expect(parseConfig({})).toEqual(expected);
   });
@@ -100,6 +106,29 @@ describe('parseConfig', () => {
       logLevel: 'warn',
       shutdownGraceMs: 0,
     });
+  });
+
+  it('takes the connection deadlines and cap, and refuses a headers deadline past the request deadline', () => {
+    expect(
+      parseConfig({
+        HEADERS_TIMEOUT_SECONDS: '2',
+        REQUEST_TIMEOUT_SECONDS: '3',
+        KEEP_ALIVE_TIMEOUT_SECONDS: '1',
+        MAX_CONNECTIONS: '50',
+      }).connections,
+    ).toEqual({
+      headersTimeoutSeconds: 2,
+      requestTimeoutSeconds: 3,
+      keepAliveTimeoutSeconds: 1,
+      maxConnections: 50,
+    });
+    expect(problemsOf({ HEADERS_TIMEOUT_SECONDS: '40' })).toEqual([
+      'HEADERS_TIMEOUT_SECONDS: must not exceed REQUEST_TIMEOUT_SECONDS',
+    ]);
+    expect(named(problemsOf({ REQUEST_TIMEOUT_SECONDS: '0', MAX_CONNECTIONS: '0' }))).toEqual([
+      'MAX_CONNECTIONS',
+      'REQUEST_TIMEOUT_SECONDS',
+    ]);
   });
 
   it('the public URL defaults to localhost on the configured port', () => {
