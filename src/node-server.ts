@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http';
+import { Server as NetServer, type Socket } from 'node:net';
 import type { Config } from './config.js';
 
 /**
@@ -25,24 +26,29 @@ export function applyLimits(server: Server, limits: Config['connections']): void
 }
 
 /**
- * Graceful drain: once stopping, every response says `Connection: close` and its connection closes
- * right after it; idle kept-alive connections close at once; requests that arrived finish.
+ * Graceful drain: once stopping, requests that arrived finish, every response says
+ * `Connection: close` and its connection closes right after it; idle kept-alive connections close
+ * after a short linger (see stop()).
  */
 export class Drain {
   private readonly open = new Set<ServerResponse>();
+  private readonly sockets = new Set<Socket>();
   private stopping = false;
+  private onSocketClosed: () => void = () => undefined;
 
   constructor(private readonly server: Server) {
+    server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => {
+        this.sockets.delete(socket);
+        this.onSocketClosed();
+      });
+    });
     // Prepended: it must run before the app's listener can write the response head.
     server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
       this.open.add(res);
       if (this.stopping) res.setHeader('connection', 'close');
-      res.once('close', () => {
-        this.open.delete(res);
-        // A response whose head (sent before the signal) said keep-alive leaves its connection
-        // idle: close it now rather than at the keep-alive timeout.
-        if (this.stopping) this.server.closeIdleConnections();
-      });
+      res.once('close', () => this.open.delete(res));
     });
   }
 
@@ -51,20 +57,37 @@ export class Drain {
     return this.open.size;
   }
 
-  /** Stops accepting and resolves once every connection has closed. */
-  async stop(): Promise<void> {
+  /**
+   * Stops accepting and resolves once every connection has closed. Kept-alive connections get up
+   * to `lingerMs` to carry one more request (answered with `Connection: close`, then closed): a
+   * client under load sends its next request as soon as it has the previous answer, and closing
+   * its connection while that request travels would reset it. What is still idle then is closed.
+   */
+  async stop(lingerMs: number): Promise<void> {
     this.stopping = true;
     for (const res of this.open) if (!res.headersSent) res.setHeader('connection', 'close');
-    // A request already sent on a kept-alive connection may sit unread in the socket: that
-    // connection still looks idle, and closing it would reset the request. Two turns of the event
-    // loop read what had arrived (and accept what was queued) before anything closes.
+    // A request already sent may sit unread in its socket, and a connection in the listen queue:
+    // two turns of the event loop read and accept them before anything closes.
     await turn();
     await turn();
-    await new Promise<void>((resolve) => {
-      // Since Node 19, close() also closes the idle connections; busy ones close after their response.
-      this.server.close(() => resolve());
-      this.server.closeIdleConnections();
-    });
+    // Stop listening only: http.Server#close would also close the idle connections at once
+    // (Node ≥ 19), which is what the linger avoids. New connections are refused from here on.
+    const closed = new Promise<void>((resolve) =>
+      NetServer.prototype.close.call(this.server, () => resolve()),
+    );
+    if (this.sockets.size > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, lingerMs);
+        this.onSocketClosed = () => {
+          if (this.sockets.size > 0) return;
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    // Busy connections close after their response; the idle ones now.
+    this.server.closeIdleConnections();
+    await closed;
   }
 }
 

@@ -93,7 +93,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownGraceMs);
     force.unref();
-    await drain.stop();
+    await drain.stop(Math.min(1000, config.connections.keepAliveTimeoutSeconds * 1000));
     await store.close();
     log.info('stopped');
     process.exit(0);

@@ -117,6 +117,50 @@ describe('graceful shutdown under load (Node entry)', () => {
     agent.destroy();
   });
 
+  it('SIGTERM amid 40 clients looping on kept-alive connections: none has a request reset, each is told to close', async () => {
+    running = await startProcess({ SHUTDOWN_GRACE_MS: '4000' });
+    const p = running;
+    const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENT });
+    let exited = false;
+    void p.exited.then(() => (exited = true));
+    let answered = 0;
+
+    /**
+     * One client: requests back to back, as a load generator does. Ends at the first
+     * `Connection: close` answer, or at an error: on a kept-alive connection (a request reset in
+     * flight, the finding) or on a new one (refused once the server has stopped listening).
+     */
+    const client = async (): Promise<string> => {
+      for (let i = 0; i < 100_000 && !exited; i++) {
+        const outcome = await new Promise<string>((resolve) => {
+          const req = request({ agent, host: '127.0.0.1', port: p.port, path: '/health' }, (res) => {
+            res.resume();
+            res.on('end', () => {
+              answered++;
+              resolve(res.headers.connection === 'close' ? 'told to close' : 'again');
+            });
+          });
+          req.on('error', (e: NodeJS.ErrnoException) =>
+            resolve(req.reusedSocket ? `reset on a kept-alive connection (${e.code})` : 'refused'),
+          );
+          req.end();
+        });
+        if (outcome !== 'again') return outcome;
+      }
+      return 'never told to close';
+    };
+    const clients = Array.from({ length: CONCURRENT }, client);
+    // Every client has had answers and goes on over its kept-alive connection.
+    while (answered < 4 * CONCURRENT) await new Promise((r) => setTimeout(r, 20));
+    p.kill('SIGTERM');
+
+    const outcomes = await Promise.all(clients);
+    expect(outcomes.filter((o) => o !== 'told to close' && o !== 'refused')).toEqual([]);
+    expect(outcomes.filter((o) => o === 'told to close').length).toBe(CONCURRENT);
+    expect(await p.exited).toBe(0);
+    agent.destroy();
+  });
+
   it('past the grace: exits 1 and logs how many requests were cut', async () => {
     running = await startProcess({ SHUTDOWN_GRACE_MS: '300' });
     const p = running;
