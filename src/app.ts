@@ -19,6 +19,7 @@ import { securityHeaders } from './http/security-headers.js';
 import { apiDocument } from './openapi.js';
 import { limit, rateLimit } from './ratelimit/middleware.js';
 import { requestHeader } from './http/request-header.js';
+import { servesSandbox } from './sandbox-seed.js';
 
 /** Every API scope → its API name, for the authorization server. */
 export function scopeCatalogue(modules: readonly ApiModule[]): Map<string, string> {
@@ -66,7 +67,7 @@ export function createApp(deps: Deps, modules: readonly ApiModule[] = API_MODULE
     app.use('/internal/*', requireOperator, body);
     mount(internalConsentRoutes());
   }
-  if (deps.config.networkBackend === 'sandbox') mount(sandboxConsentRoutes());
+  if (servesSandbox(deps.config)) mount(sandboxConsentRoutes());
   for (const module of modules) {
     const router = module.router();
     app.get(`/openapi/${module.name}.json`, (c) =>

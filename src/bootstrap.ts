@@ -16,7 +16,7 @@ import { HttpNetwork } from './network/http.js';
 import { SandboxNetwork } from './network/sandbox.js';
 import { Pseudonymizer } from './privacy/pseudonym.js';
 import { DEFAULT_PLANS } from './ratelimit/plans.js';
-import { sandboxApplications, SANDBOX_SUBSCRIBERS } from './sandbox-seed.js';
+import { sandboxApplications, SANDBOX_SUBSCRIBERS, servesSandbox } from './sandbox-seed.js';
 import type { Store } from './store/port.js';
 
 export type BuildOptions = {
@@ -58,7 +58,7 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
   const clientSecrets = await ClientSecrets.create(await deriveKey(secret, 'client-secret'));
   // The sandbox writes its demo applications again when the store lost them (DESIGN §3); a
   // production registry is the operator's to restore, never invented by the platform.
-  const sandbox = config.networkBackend === 'sandbox' && config.env !== 'production';
+  const sandbox = servesSandbox(config);
   const applications = new ApplicationRegistry(options.store, clock, {
     logger,
     reseed: sandbox ? (registry) => seedApplications(registry, clientSecrets) : undefined,
@@ -102,8 +102,14 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
   };
 }
 
-/** Writes the sandbox applications (demo credentials) into the store. */
+/**
+ * Writes the sandbox applications (demo credentials) into the store. Tests seed them beside any
+ * backend; production never: their secrets are published.
+ */
 export async function seedSandbox(deps: Deps): Promise<void> {
+  if (deps.config.env === 'production') {
+    throw new ConfigError(['NODE_ENV: the sandbox applications are never loaded in production']);
+  }
   await seedApplications(deps.applications, deps.clientSecrets);
 }
 

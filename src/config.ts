@@ -43,7 +43,7 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9:_-]{0,32}$/)
     .default('cg:'),
-  NETWORK_BACKEND: z.enum(['sandbox', 'http']).default('sandbox'),
+  NETWORK_BACKEND: z.preprocess(blankToUndefined, z.enum(['sandbox', 'http']).default('sandbox')),
   NETWORK_HTTP_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   NETWORK_HTTP_TOKEN: optionalString,
   NETWORK_HTTP_TIMEOUT_MS: intFrom(3000, 50, 60000),
@@ -103,6 +103,12 @@ const schema = z.object({
   CIBA_INTERVAL_SECONDS: intFrom(5, 1, 60),
   AUTHORIZE_CONSENT_TTL_SECONDS: intFrom(600, 60, 3600),
   REFRESH_TOKEN_TTL_SECONDS: intFrom(2_592_000, 300, 31_536_000),
+  // Connection deadlines and cap (docs/operations.md): Node's own defaults (60 s for the headers,
+  // 300 s for a request, no cap) let slow clients hold a connection for minutes each.
+  HEADERS_TIMEOUT_SECONDS: intFrom(10, 1, 600),
+  REQUEST_TIMEOUT_SECONDS: intFrom(30, 1, 600),
+  KEEP_ALIVE_TIMEOUT_SECONDS: intFrom(5, 1, 600),
+  MAX_CONNECTIONS: intFrom(10_000, 1, 1_000_000),
 });
 
 /** Every environment variable the platform reads (README.md documents each one). */
@@ -154,6 +160,16 @@ export type Config = {
   authorizeConsentTtlSeconds: number;
   /** Absolute lifetime of a refresh-token family, counted from the user's authorization. */
   refreshTokenTtlSeconds: number;
+  /**
+   * The Node server's connection limits: deadlines for a request's headers and for the whole
+   * request (body included), the idle time of a kept-alive connection, and the open connections.
+   */
+  connections: {
+    headersTimeoutSeconds: number;
+    requestTimeoutSeconds: number;
+    keepAliveTimeoutSeconds: number;
+    maxConnections: number;
+  };
 };
 
 /**
@@ -212,6 +228,13 @@ function productionProblems(env: Record<string, string | undefined>): string[] {
   }
   if (blank(env.PSEUDONYM_KEYS)) {
     problems.push('PSEUDONYM_KEYS: required in production (kid:base64url-secret, at least 32 bytes)');
+  }
+  // DESIGN §3: the sandbox backend brings published demo credentials and /sandbox/* routes; its
+  // default must never be what a production deployment silently gets.
+  if (env.NETWORK_BACKEND?.trim() !== 'http') {
+    problems.push(
+      'NETWORK_BACKEND: must be set to http in production (the sandbox backend serves published demo credentials)',
+    );
   }
   return problems;
 }
@@ -275,6 +298,12 @@ function edgeProblems(env: Record<string, string | undefined>): string[] {
   return problems;
 }
 
+/** Node refuses a headers deadline past the request deadline: the headers are part of the request. */
+function connectionProblems(e: z.infer<typeof schema> | undefined): string[] {
+  if (e === undefined || e.HEADERS_TIMEOUT_SECONDS <= e.REQUEST_TIMEOUT_SECONDS) return [];
+  return ['HEADERS_TIMEOUT_SECONDS: must not exceed REQUEST_TIMEOUT_SECONDS'];
+}
+
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const parsed = schema.safeParse(env);
   const consent = consentSettings(env);
@@ -286,6 +315,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     ...productionProblems(env),
     ...backendProblems(env),
     ...edgeProblems(env),
+    ...connectionProblems(parsed.data),
     ...consent.problems,
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
@@ -339,5 +369,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     ciba: { expiresInSeconds: e.CIBA_EXPIRES_IN_SECONDS, intervalSeconds: e.CIBA_INTERVAL_SECONDS },
     authorizeConsentTtlSeconds: e.AUTHORIZE_CONSENT_TTL_SECONDS,
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+    connections: {
+      headersTimeoutSeconds: e.HEADERS_TIMEOUT_SECONDS,
+      requestTimeoutSeconds: e.REQUEST_TIMEOUT_SECONDS,
+      keepAliveTimeoutSeconds: e.KEEP_ALIVE_TIMEOUT_SECONDS,
+      maxConnections: e.MAX_CONNECTIONS,
+    },
   };
 }

@@ -1,6 +1,8 @@
 import nodeCrypto, { createHash } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { applyLimits, Drain, serverOptions } from './node-server.js';
 import { createApp } from './app.js';
 import { buildDeps, seedSandbox } from './bootstrap.js';
 import { ConfigError, parseConfig } from './config.js';
@@ -8,7 +10,7 @@ import { MemoryStore } from './store/memory.js';
 import { RedisStore } from './store/redis.js';
 import { systemClock } from './clock.js';
 import { createLogger } from './log.js';
-import { SANDBOX_APPLICATIONS } from './sandbox-seed.js';
+import { SANDBOX_APPLICATIONS, servesSandbox } from './sandbox-seed.js';
 
 /** Node entry: configuration → dependencies → HTTP server, with graceful shutdown. */
 async function main(): Promise<void> {
@@ -43,36 +45,61 @@ async function main(): Promise<void> {
     log.warn('EPHEMERAL PSEUDONYM KEY: consent records become unreachable at restart. Set PSEUDONYM_KEYS.');
   }
   if (!config.purposeRegistry) log.warn('Using the sandbox purpose registry: set PURPOSE_REGISTRY(_FILE).');
-  if (config.networkBackend === 'sandbox') await seedSandbox(deps);
+  if (servesSandbox(config)) await seedSandbox(deps);
 
   const app = createApp(deps);
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    if (config.networkBackend === 'sandbox') printDemoCredentials(config.publicUrl);
-    log.info('camara-gateway listening', {
-      url: config.publicUrl,
-      address: `${info.address}:${info.port}`,
-      store: config.redisUrl ? 'redis' : 'memory',
-      network: config.networkBackend,
-    });
+  const server = serve(
+    {
+      fetch: app.fetch,
+      port: config.port,
+      hostname: config.host,
+      serverOptions: serverOptions(config.connections),
+    },
+    (info) => {
+      if (servesSandbox(config)) printDemoCredentials(config.publicUrl);
+      log.info('camara-gateway listening', {
+        url: config.publicUrl,
+        address: `${info.address}:${info.port}`,
+        store: config.redisUrl ? 'redis' : 'memory',
+        network: config.networkBackend,
+      });
+    },
+  ) as Server;
+  applyLimits(server, config.connections);
+  const drain = new Drain(server);
+  let dropped = 0;
+  server.on('drop', () => {
+    // Logged once per burst, not per connection: a flood must not flood the log too.
+    if (dropped++ === 0) {
+      log.warn('MAX_CONNECTIONS reached: refusing new connections', {
+        max: config.connections.maxConnections,
+      });
+      setTimeout(() => (dropped = 0), 10_000).unref();
+    }
   });
 
   let stopping = false;
-  const shutdown = (signal: string) => {
+  const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info('shutting down', { signal });
-    // Stop accepting; in-flight requests finish; then close the store.
-    const force = setTimeout(() => process.exit(1), config.shutdownGraceMs);
+    log.info('shutting down', { signal, inFlight: drain.inFlight });
+    // Stop accepting; requests that have arrived finish, each connection closing after its
+    // response; then close the store. Past the grace, what is still in flight is cut.
+    const force = setTimeout(() => {
+      log.error('shutdown grace ran out: in-flight requests cut', {
+        graceMs: config.shutdownGraceMs,
+        requestsCut: drain.inFlight,
+      });
+      process.exit(1);
+    }, config.shutdownGraceMs);
     force.unref();
-    server.close(async () => {
-      await store.close();
-      log.info('stopped');
-      process.exit(0);
-    });
-    if ('closeIdleConnections' in server) (server as { closeIdleConnections(): void }).closeIdleConnections();
+    await drain.stop(Math.min(1000, config.connections.keepAliveTimeoutSeconds * 1000));
+    await store.close();
+    log.info('stopped');
+    process.exit(0);
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 /** PURPOSE_REGISTRY_FILE: the registry as a JSON file; config.ts then reads it as PURPOSE_REGISTRY. */

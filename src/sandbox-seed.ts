@@ -2,6 +2,7 @@ import applicationsJson from '../sandbox/applications.json' with { type: 'json' 
 import subscribersJson from '../sandbox/subscribers.json' with { type: 'json' };
 import type { Application } from './admin/applications.js';
 import type { ClientSecrets } from './admin/secrets.js';
+import type { Config } from './config.js';
 import type { SandboxData } from './network/sandbox.js';
 
 /** The sandbox dataset (docs/sandbox.md): test subscribers and the demo application. */
@@ -19,4 +20,13 @@ export async function sandboxApplications(secrets: ClientSecrets): Promise<Appli
       secretHash: clientSecret === undefined ? undefined : await secrets.hash(clientSecret),
     })),
   );
+}
+
+/**
+ * Whether this deployment serves the sandbox (demo applications, /sandbox/* routes): the sandbox
+ * backend outside production only. config.ts already refuses the sandbox backend in production;
+ * every place that serves the sandbox checks again (DESIGN §3).
+ */
+export function servesSandbox(config: Pick<Config, 'env' | 'networkBackend'>): boolean {
+  return config.networkBackend === 'sandbox' && config.env !== 'production';
 }

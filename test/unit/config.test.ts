@@ -56,6 +56,12 @@ describe('parseConfig', () => {
       consent: { requestTtlSeconds: 600, capturesPerDay: 3, operatorName: 'your mobile operator' },
       logLevel: 'info',
       shutdownGraceMs: 10000,
+      connections: {
+        headersTimeoutSeconds: 10,
+        requestTimeoutSeconds: 30,
+        keepAliveTimeoutSeconds: 5,
+        maxConnections: 10000,
+      },
     };
     expect(parseConfig({})).toEqual(expected);
   });
@@ -138,6 +144,29 @@ describe('parseConfig', () => {
     });
   });
 
+  it('takes the connection deadlines and cap, and refuses a headers deadline past the request deadline', () => {
+    expect(
+      parseConfig({
+        HEADERS_TIMEOUT_SECONDS: '2',
+        REQUEST_TIMEOUT_SECONDS: '3',
+        KEEP_ALIVE_TIMEOUT_SECONDS: '1',
+        MAX_CONNECTIONS: '50',
+      }).connections,
+    ).toEqual({
+      headersTimeoutSeconds: 2,
+      requestTimeoutSeconds: 3,
+      keepAliveTimeoutSeconds: 1,
+      maxConnections: 50,
+    });
+    expect(problemsOf({ HEADERS_TIMEOUT_SECONDS: '40' })).toEqual([
+      'HEADERS_TIMEOUT_SECONDS: must not exceed REQUEST_TIMEOUT_SECONDS',
+    ]);
+    expect(named(problemsOf({ REQUEST_TIMEOUT_SECONDS: '0', MAX_CONNECTIONS: '0' }))).toEqual([
+      'MAX_CONNECTIONS',
+      'REQUEST_TIMEOUT_SECONDS',
+    ]);
+  });
+
   it('the public URL defaults to localhost on the configured port', () => {
     expect(parseConfig({ PORT: '3000' }).publicUrl).toBe('http://localhost:3000');
   });
@@ -207,8 +236,9 @@ describe('parseConfig', () => {
   });
 
   describe('production', () => {
-    it('requires SIGNING_KEYS, TOKEN_SECRET, PUBLIC_URL and PSEUDONYM_KEYS', () => {
+    it('requires SIGNING_KEYS, TOKEN_SECRET, PUBLIC_URL, PSEUDONYM_KEYS and NETWORK_BACKEND=http', () => {
       expect(named(problemsOf({ NODE_ENV: 'production' }))).toEqual([
+        'NETWORK_BACKEND',
         'PSEUDONYM_KEYS',
         'PUBLIC_URL',
         'SIGNING_KEYS',
@@ -222,19 +252,48 @@ describe('parseConfig', () => {
         PORT: 'http',
         TOKEN_SECRET: TOKEN_SECRET,
         PSEUDONYM_KEYS: PSEUDONYM_KEYS,
+        NETWORK_BACKEND: 'http',
+        NETWORK_HTTP_URL: 'https://bss.operator.example',
+        NETWORK_HTTP_TOKEN: 't',
       });
       expect(named(problems)).toEqual(['PORT', 'PUBLIC_URL', 'SIGNING_KEYS']);
     });
 
-    it('starts with the four set', async () => {
+    it.each([
+      ['unset (the sandbox default)', undefined],
+      ['blank', ' '],
+      ['sandbox', 'sandbox'],
+    ])('refuses NETWORK_BACKEND %s: the sandbox is never served in production', async (_label, value) => {
+      const env: Record<string, string> = {
+        NODE_ENV: 'production',
+        SIGNING_KEYS: await signingKeys(),
+        TOKEN_SECRET,
+        PUBLIC_URL: 'https://api.operator.example',
+        PSEUDONYM_KEYS,
+      };
+      if (value !== undefined) env.NETWORK_BACKEND = value;
+      expect(problemsOf(env)).toEqual([
+        'NETWORK_BACKEND: must be set to http in production (the sandbox backend serves published demo credentials)',
+      ]);
+    });
+
+    it('starts with the four set and the operator BSS backend', async () => {
       const config = parseConfig({
         NODE_ENV: 'production',
         SIGNING_KEYS: await signingKeys(),
         TOKEN_SECRET,
         PUBLIC_URL: 'https://api.operator.example',
         PSEUDONYM_KEYS,
+        NETWORK_BACKEND: 'http',
+        NETWORK_HTTP_URL: 'https://bss.operator.example',
+        NETWORK_HTTP_TOKEN: 't',
       });
-      expect(config).toMatchObject({ env: 'production', tokenSecret: TOKEN_SECRET, redisUrl: undefined });
+      expect(config).toMatchObject({
+        env: 'production',
+        tokenSecret: TOKEN_SECRET,
+        redisUrl: undefined,
+        networkBackend: 'http',
+      });
     });
   });
 });

@@ -1,12 +1,23 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { exportJWK, generateKeyPair, base64url } from 'jose';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-export type PlatformProcess = { url: string; pid: number; stop(): Promise<void> };
+export type PlatformProcess = {
+  url: string;
+  port: number;
+  pid: number;
+  /** Everything the process wrote so far, stdout and stderr. */
+  output(): string;
+  /** Resolves with the exit code once the process has exited. */
+  exited: Promise<number | null>;
+  kill(signal: NodeJS.Signals): void;
+  stop(): Promise<void>;
+};
 
 /** Shared secrets of one deployment: what every process of it is configured with. */
 export async function deploymentSecrets(): Promise<{ SIGNING_KEYS: string; TOKEN_SECRET: string }> {
@@ -35,19 +46,9 @@ async function freePort(): Promise<number> {
  */
 export async function startProcess(env: Record<string, string>): Promise<PlatformProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/node.ts'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'test',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'info',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnEntry(port, env);
   let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`no listening line from src/node.ts:\n${output}`)),
@@ -69,7 +70,11 @@ export async function startProcess(env: Record<string, string>): Promise<Platfor
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    port,
     pid: child.pid as number,
+    output: () => output,
+    exited,
+    kill: (signal) => child.kill(signal),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -77,4 +82,39 @@ export async function startProcess(env: Record<string, string>): Promise<Platfor
         child.kill('SIGTERM');
       }),
   };
+}
+
+function spawnEntry(
+  port: number,
+  env: Record<string, string>,
+): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/node.ts'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Runs the Node entry with a configuration it must refuse: resolves with its exit code and output. */
+export async function runToExit(
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  const child = spawnEntry(await freePort(), env);
+  let output = '';
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    // It started after all: stop it, so that the test fails on its exit code instead of hanging.
+    if (output.includes('"camara-gateway listening"')) child.kill('SIGKILL');
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, output };
 }
