@@ -36,6 +36,10 @@ export const endpointLimits: MiddlewareHandler<Env> = async (c, next) => {
   const endpoint = LIMITED_ENDPOINTS.find((p) => c.req.path === p || c.req.path.startsWith(`${p}/`));
   if (endpoint === undefined || c.req.method !== 'POST') return next();
   const deps = c.get('deps');
+  // The body first (bounded by bodyLimit, kept by Hono for the endpoint): the reservation below
+  // then spans the credential check, not a client's upload, so slow or held-back bodies never
+  // occupy the failure budget of an address that legitimate clients share.
+  await c.req.text();
   const now = deps.clock.now();
   const { addressPerMinute, authFailuresPerIp } = deps.config.oauthLimits;
   const source = `oauth-src:${sourceAddress(c, deps.config.edge)}`;

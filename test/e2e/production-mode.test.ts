@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { deploymentSecrets, runToExit, startProcess, type PlatformProcess } from './support/process.js';
+import { ApplicationRegistry, type Application } from '../../src/admin/applications.js';
+import { systemClock } from '../../src/clock.js';
 import { SANDBOX_APPLICATIONS } from '../../src/sandbox-seed.js';
+import { testPrefix, testRedisStore, testRedisUrl } from '../support/redis.js';
 
 /**
  * Red-team finding F7: `NODE_ENV=production` with every key set and NETWORK_BACKEND unset started
@@ -19,6 +22,19 @@ async function productionEnv(): Promise<Record<string, string>> {
     PSEUDONYM_KEYS: `k1:${'p'.repeat(43)}`,
   };
 }
+
+const OPERATOR_APP: Application = {
+  clientId: 'bank-app',
+  name: 'Bank',
+  status: 'active',
+  plan: 'standard',
+  authMethods: ['private_key_jwt'],
+  jwks: { keys: [] },
+  grantTypes: ['client_credentials'],
+  scopes: ['sim-swap:check'],
+  purposes: ['dpv:FraudPreventionAndDetection'],
+  twoLeggedApis: ['sim-swap'],
+};
 
 let running: PlatformProcess | undefined;
 afterEach(async () => {
@@ -50,8 +66,16 @@ describe('production mode never serves the sandbox (Node entry)', () => {
   });
 
   it('on the operator BSS backend: no /sandbox/* route, and the demo credentials are refused', async () => {
+    // A production registry holding one onboarded application (an empty one answers 503 to
+    // everyone: README "Redis"), so the demo client is what it must be: an unknown client.
+    const prefix = testPrefix('production-mode');
+    const store = await testRedisStore(prefix);
+    await new ApplicationRegistry(store, systemClock).put(OPERATOR_APP);
+    await store.close();
     running = await startProcess({
       ...(await productionEnv()),
+      REDIS_URL: testRedisUrl(),
+      REDIS_KEY_PREFIX: prefix,
       NETWORK_BACKEND: 'http',
       // Neither request below reaches the BSS: an address where nothing listens is enough.
       NETWORK_HTTP_URL: 'https://127.0.0.1:9/camara',

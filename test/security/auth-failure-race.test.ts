@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuth, PURPOSE } from '../e2e/support/oauth.js';
 import { startServer, type E2EServer } from '../e2e/support/server.js';
@@ -50,5 +51,55 @@ describe.each(['memory', 'redis'] as const)('concurrent wrong secrets from one a
     const after = await token(s.client.secret);
     expect(after.status).toBe(429);
     expect(Number(after.headers.get('retry-after'))).toBeGreaterThan(800);
+  });
+});
+
+/**
+ * The reservation spans the credential check, not the upload: a body still arriving holds no slot
+ * of the failure budget, so more legitimate requests than the budget may be on their way at once
+ * from one address (clients behind one NAT, a fleet starting together).
+ */
+describe.each(['memory', 'redis'] as const)('bodies still uploading from one address (%s)', (engine) => {
+  let s: E2EServer;
+  beforeAll(async () => {
+    s = await startServer({ engine, env: { OAUTH_AUTH_FAILURES_PER_IP: String(LIMIT) } });
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it(`hold no slot of the failure budget: ${LIMIT + 10} held-back token requests all succeed`, async () => {
+    const body = new URLSearchParams({ grant_type: 'client_credentials', scope: SCOPE }).toString();
+    const { port } = new URL(s.url);
+    const pending = Array.from({ length: LIMIT + 10 }, () => {
+      const req = request({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/oauth2/token',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'content-length': Buffer.byteLength(body),
+          authorization: basicAuth(s.client.clientId, s.client.secret),
+        },
+      });
+      const status = new Promise<number>((resolve, reject) => {
+        req.on('response', (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+      });
+      req.write(body.slice(0, 10)); // the rest follows once every request is on its way
+      return { req, status };
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    // One body after another: only the upload overlaps, never the checks.
+    const statuses: number[] = [];
+    for (const p of pending) {
+      p.req.end(body.slice(10));
+      statuses.push(await p.status);
+    }
+    expect(statuses).toEqual(Array(LIMIT + 10).fill(200));
   });
 });

@@ -1,5 +1,6 @@
 import { exportJWK, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
+import type { Application } from '../../src/admin/applications.js';
 import { createApp } from '../../src/app.js';
 import { buildDeps, seedSandbox } from '../../src/bootstrap.js';
 import { ManualClock } from '../../src/clock.js';
@@ -28,6 +29,20 @@ async function productionConfig(): Promise<Config> {
   });
 }
 
+/** An application the operator onboarded: the registry is not empty, so a miss is an unknown client. */
+const OPERATOR_APP: Application = {
+  clientId: 'bank-app',
+  name: 'Bank',
+  status: 'active',
+  plan: 'standard',
+  authMethods: ['private_key_jwt'],
+  jwks: { keys: [] },
+  grantTypes: ['client_credentials'],
+  scopes: ['sim-swap:check'],
+  purposes: ['dpv:FraudPreventionAndDetection'],
+  twoLeggedApis: ['sim-swap'],
+};
+
 async function platform(config: Config) {
   const clock = new ManualClock();
   const deps = await buildDeps(config, { store: new MemoryStore(clock), clock, logger: silentLogger });
@@ -53,6 +68,7 @@ describe('production never serves the sandbox', () => {
 
   it('refuses to seed the demo applications', async () => {
     const { deps } = await platform({ ...(await productionConfig()), networkBackend: 'sandbox' });
+    await deps.applications.put(OPERATOR_APP); // a registry that exists, so a miss is a plain miss
     await expect(seedSandbox(deps)).rejects.toThrow(ConfigError);
     for (const demo of SANDBOX_APPLICATIONS) expect(await deps.applications.get(demo.clientId)).toBeNull();
   });
