@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { deploymentSecrets, runToExit, startProcess, type PlatformProcess } from './support/process.js';
-import { ApplicationRegistry, type Application } from '../../src/admin/applications.js';
+import { ApplicationRegistry } from '../../src/admin/applications.js';
+import { OPERATOR_APP } from '../support/demo-client.js';
 import { systemClock } from '../../src/clock.js';
 import { SANDBOX_APPLICATIONS } from '../../src/sandbox-seed.js';
 import { testPrefix, testRedisStore, testRedisUrl } from '../support/redis.js';
@@ -22,19 +23,6 @@ async function productionEnv(): Promise<Record<string, string>> {
     PSEUDONYM_KEYS: `k1:${'p'.repeat(43)}`,
   };
 }
-
-const OPERATOR_APP: Application = {
-  clientId: 'bank-app',
-  name: 'Bank',
-  status: 'active',
-  plan: 'standard',
-  authMethods: ['private_key_jwt'],
-  jwks: { keys: [] },
-  grantTypes: ['client_credentials'],
-  scopes: ['sim-swap:check'],
-  purposes: ['dpv:FraudPreventionAndDetection'],
-  twoLeggedApis: ['sim-swap'],
-};
 
 let running: PlatformProcess | undefined;
 afterEach(async () => {

@@ -9,11 +9,10 @@ import { parseConfig } from '../../src/config.js';
 import type { Deps } from '../../src/deps.js';
 import { silentLogger } from '../../src/log.js';
 import { RedisStore } from '../../src/store/redis.js';
-import { DEMO } from '../support/app.js';
+import { demoToken, requestDemoToken, simSwapCheck } from '../support/demo-client.js';
 import { freePort, OwnRedis } from '../support/redis-server.js';
 
 /** Far below the test timeout: a request that hangs fails the test instead of answering late. */
-const NO_HANG = { signal: () => AbortSignal.timeout(4000) };
 const UNAVAILABLE = { status: 503, code: 'UNAVAILABLE', message: 'Service temporarily unavailable.' };
 
 type Running = { base: string; deps: Deps; clock: ManualClock; stop(): Promise<void> };
@@ -43,36 +42,6 @@ async function startPlatform(redisUrl: string, commandTimeoutMs: number): Promis
   };
 }
 
-function requestToken(base: string): Promise<Response> {
-  return fetch(`${base}/oauth2/token`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${btoa(`${DEMO.clientId}:${DEMO.secret}`)}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      scope: 'dpv:FraudPreventionAndDetection sim-swap:check',
-    }),
-    signal: NO_HANG.signal(),
-  });
-}
-
-async function token(base: string): Promise<string> {
-  const res = await requestToken(base);
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { access_token: string }).access_token;
-}
-
-function check(base: string, accessToken: string): Promise<Response> {
-  return fetch(`${base}/sim-swap/v2/check`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ phoneNumber: '+34600000001' }),
-    signal: NO_HANG.signal(),
-  });
-}
-
 /** Repeats `attempt` until it answers `status`; bounded, so a platform that never recovers fails. */
 async function until(status: number, attempt: () => Promise<Response>): Promise<Response> {
   let last: Response | undefined;
@@ -99,13 +68,13 @@ describe('Redis down: fail closed, keep serving, recover', () => {
     cleanups.push(() => p.stop());
 
     // The token endpoint reads the application record from the store: get a token first.
-    const accessToken = await token(p.base);
-    const ok = await check(p.base, accessToken);
+    const accessToken = await demoToken(p.base);
+    const ok = await simSwapCheck(p.base, accessToken);
     expect([ok.status, await ok.json()]).toEqual([200, { swapped: true }]);
 
     await redis.kill();
     for (let i = 0; i < 5; i++) {
-      const res = await check(p.base, accessToken);
+      const res = await simSwapCheck(p.base, accessToken);
       // Fail closed: never a 200 that skipped the limit, and no RateLimit headers it cannot know.
       expect([res.status, await res.json(), res.headers.get('RateLimit')]).toEqual([503, UNAVAILABLE, null]);
       expect(res.headers.get('Retry-After')).toBe('1');
@@ -120,7 +89,7 @@ describe('Redis down: fail closed, keep serving, recover', () => {
 
     // Past the registry's 30 s cache the token endpoint needs the store: RFC 6749 §5.2 form.
     p.clock.advance(31_000);
-    const refused = await requestToken(p.base);
+    const refused = await requestDemoToken(p.base);
     expect([refused.status, refused.headers.get('Retry-After'), await refused.json()]).toEqual([
       503,
       '1',
@@ -133,16 +102,16 @@ describe('Redis down: fail closed, keep serving, recover', () => {
     // that lost its data, never an unknown client (DESIGN §3): 503, not 401. The sandbox writes
     // its demo applications again (test/redis/registry-lost.test.ts: production waits for the
     // operator), so the next call is served.
-    const orphan = await check(p.base, accessToken);
+    const orphan = await simSwapCheck(p.base, accessToken);
     expect([orphan.status, orphan.headers.get('Retry-After'), await orphan.json()]).toEqual([
       503,
       '1',
       UNAVAILABLE,
     ]);
-    const back = await until(200, () => check(p.base, accessToken));
+    const back = await until(200, () => simSwapCheck(p.base, accessToken));
     // The counters died too: the quota starts afresh (the limit of a store without persistence).
     expect(back.headers.get('RateLimit')).toBe('"burst";r=19;t=1, "quota";r=4999;t=43169');
-    expect((await check(p.base, await token(p.base))).status).toBe(200);
+    expect((await simSwapCheck(p.base, await demoToken(p.base))).status).toBe(200);
   });
 
   it('answers 503 within the command timeout while Redis is frozen, then recovers', async () => {
@@ -154,16 +123,16 @@ describe('Redis down: fail closed, keep serving, recover', () => {
     });
     const p = await startPlatform(redis.url, 300);
     cleanups.push(() => p.stop());
-    const accessToken = await token(p.base);
-    expect((await check(p.base, accessToken)).status).toBe(200);
+    const accessToken = await demoToken(p.base);
+    expect((await simSwapCheck(p.base, accessToken)).status).toBe(200);
 
     redis.freeze(); // connections stay open; nothing answers
-    const res = await check(p.base, accessToken);
+    const res = await simSwapCheck(p.base, accessToken);
     expect([res.status, await res.json()]).toEqual([503, UNAVAILABLE]);
     expect((await fetch(`${p.base}/health`)).status).toBe(200);
 
     redis.thaw();
     p.clock.advance(1000);
-    expect((await until(200, () => check(p.base, accessToken))).status).toBe(200);
+    expect((await until(200, () => simSwapCheck(p.base, accessToken))).status).toBe(200);
   });
 });

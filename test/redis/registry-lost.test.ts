@@ -11,7 +11,7 @@ import { createLogger } from '../../src/log.js';
 import { SandboxNetwork } from '../../src/network/sandbox.js';
 import { SANDBOX_SUBSCRIBERS } from '../../src/sandbox-seed.js';
 import { RedisStore } from '../../src/store/redis.js';
-import { DEMO } from '../support/app.js';
+import { demoToken, requestDemoToken, simSwapCheck } from '../support/demo-client.js';
 import { rawRedis } from '../support/redis.js';
 import { freePort, OwnRedis } from '../support/redis-server.js';
 
@@ -70,36 +70,6 @@ async function startPlatform(redisUrl: string, env: Record<string, string>): Pro
   };
 }
 
-function requestToken(base: string, secret: string = DEMO.secret): Promise<Response> {
-  return fetch(`${base}/oauth2/token`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${btoa(`${DEMO.clientId}:${secret}`)}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      scope: 'dpv:FraudPreventionAndDetection sim-swap:check',
-    }),
-    signal: NO_HANG.signal(),
-  });
-}
-
-async function token(base: string): Promise<string> {
-  const res = await requestToken(base);
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { access_token: string }).access_token;
-}
-
-function check(base: string, accessToken: string): Promise<Response> {
-  return fetch(`${base}/sim-swap/v2/check`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ phoneNumber: '+34600000001' }),
-    signal: NO_HANG.signal(),
-  });
-}
-
 const alerts = (lines: string[]) =>
   lines.filter((l) => ALERT.test((JSON.parse(l) as { msg: string }).msg ?? ''));
 
@@ -132,14 +102,14 @@ describe('F4: a store that lost the application registry is unavailable, never 4
       NETWORK_HTTP_TOKEN: 'unused',
     });
     cleanups.push(() => p.stop());
-    const accessToken = await token(p.base);
-    expect((await check(p.base, accessToken)).status).toBe(200);
+    const accessToken = await demoToken(p.base);
+    expect((await simSwapCheck(p.base, accessToken)).status).toBe(200);
 
     await flushAll(redis.url); // what a restart without persistence does
     p.clock.advance(31_000); // past the registry's in-process cache
 
     for (let i = 0; i < 3; i++) {
-      const res = await check(p.base, accessToken);
+      const res = await simSwapCheck(p.base, accessToken);
       expect([res.status, res.headers.get('Retry-After'), await res.json()]).toEqual([
         503,
         '30',
@@ -156,7 +126,7 @@ describe('F4: a store that lost the application registry is unavailable, never 4
       '30',
       UNAVAILABLE,
     ]);
-    const right = await requestToken(p.base);
+    const right = await requestDemoToken(p.base);
     expect([right.status, right.headers.get('Retry-After'), await right.json()]).toEqual([
       503,
       '30',
@@ -164,7 +134,7 @@ describe('F4: a store that lost the application registry is unavailable, never 4
     ]);
     // More wrong secrets than the failure budget (3): none is a 401, so none is counted.
     for (let i = 0; i < 6; i++) {
-      const wrong = await requestToken(p.base, 'wrong-secret');
+      const wrong = await requestDemoToken(p.base, 'wrong-secret');
       expect([wrong.status, await wrong.json()]).toEqual([503, TEMPORARILY]);
     }
     // One alert for the whole outage, not one per request.
@@ -172,17 +142,17 @@ describe('F4: a store that lost the application registry is unavailable, never 4
 
     // The operator restores the records: the same token and secret work at once (nothing cached).
     await seedSandbox(p.deps);
-    expect((await check(p.base, accessToken)).status).toBe(200);
-    expect((await requestToken(p.base)).status).toBe(200);
+    expect((await simSwapCheck(p.base, accessToken)).status).toBe(200);
+    expect((await requestDemoToken(p.base)).status).toBe(200);
     // No lockout: the whole failure budget is still there (401, not 429), spent only now.
     for (let i = 0; i < 3; i++) {
-      const wrong = await requestToken(p.base, 'wrong-secret');
+      const wrong = await requestDemoToken(p.base, 'wrong-secret');
       expect([wrong.status, ((await wrong.json()) as { error: string }).error]).toEqual([
         401,
         'invalid_client',
       ]);
     }
-    expect((await requestToken(p.base, 'wrong-secret')).status).toBe(429);
+    expect((await requestDemoToken(p.base, 'wrong-secret')).status).toBe(429);
   });
 
   it('an unknown client is still 401 invalid_client while the registry is intact', async () => {
@@ -206,19 +176,19 @@ describe('F4: a store that lost the application registry is unavailable, never 4
     const redis = await ownRedis();
     const p = await startPlatform(redis.url, {}); // NETWORK_BACKEND=sandbox, not production
     cleanups.push(() => p.stop());
-    const accessToken = await token(p.base);
+    const accessToken = await demoToken(p.base);
 
     await flushAll(redis.url);
     p.clock.advance(31_000);
 
-    const lost = await check(p.base, accessToken);
+    const lost = await simSwapCheck(p.base, accessToken);
     expect([lost.status, lost.headers.get('Retry-After'), await lost.json()]).toEqual([
       503,
       '1',
       UNAVAILABLE,
     ]);
     expect(alerts(p.lines)).toHaveLength(1);
-    expect((await check(p.base, accessToken)).status).toBe(200);
-    expect((await requestToken(p.base)).status).toBe(200);
+    expect((await simSwapCheck(p.base, accessToken)).status).toBe(200);
+    expect((await requestDemoToken(p.base)).status).toBe(200);
   });
 });

@@ -1,6 +1,5 @@
 import { exportJWK, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
-import type { Application } from '../../src/admin/applications.js';
 import { createApp } from '../../src/app.js';
 import { buildDeps, seedSandbox } from '../../src/bootstrap.js';
 import { ManualClock } from '../../src/clock.js';
@@ -8,6 +7,7 @@ import { ConfigError, parseConfig, type Config } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
 import { SANDBOX_APPLICATIONS, servesSandbox } from '../../src/sandbox-seed.js';
 import { MemoryStore } from '../../src/store/memory.js';
+import { OPERATOR_APP } from '../support/demo-client.js';
 
 /**
  * F7, belt and braces: config.ts refuses the sandbox backend in production; were a production
@@ -28,20 +28,6 @@ async function productionConfig(): Promise<Config> {
     NETWORK_HTTP_TOKEN: 't',
   });
 }
-
-/** An application the operator onboarded: the registry is not empty, so a miss is an unknown client. */
-const OPERATOR_APP: Application = {
-  clientId: 'bank-app',
-  name: 'Bank',
-  status: 'active',
-  plan: 'standard',
-  authMethods: ['private_key_jwt'],
-  jwks: { keys: [] },
-  grantTypes: ['client_credentials'],
-  scopes: ['sim-swap:check'],
-  purposes: ['dpv:FraudPreventionAndDetection'],
-  twoLeggedApis: ['sim-swap'],
-};
 
 async function platform(config: Config) {
   const clock = new ManualClock();
