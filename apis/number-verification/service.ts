@@ -1,5 +1,5 @@
 import { isThreeLegged, type AccessContext } from '../../src/auth/access-context.js';
-import { sha256Hex } from '../../src/auth/token-cache.js';
+import { sha256Hex } from '../../src/hash.js';
 import { ApiError } from '../../src/errors.js';
 import { NV_ERRORS } from './errors.js';
 
@@ -45,7 +45,7 @@ export async function verifyPhoneNumber(
 ): Promise<boolean> {
   if (input.hashedPhoneNumber !== undefined) {
     // The hash covers the E.164 number with its leading '+'; hex compared case-insensitively.
-    return input.hashedPhoneNumber.toLowerCase() === (await sha256Hex(deviceNumber));
+    return input.hashedPhoneNumber.toLowerCase() === sha256Hex(deviceNumber);
   }
   // Hashed-only purpose: the number never travels in clear (403 like any purpose refusal).
   if (policy.hashedOnly) throw new ApiError('PERMISSION_DENIED');
