@@ -47,6 +47,7 @@ const nvStub: ApiModule = {
   version: '2.1.0',
   basePath: '/number-verification/v2',
   scopes: NV_SCOPES,
+  errors: {},
   router: () => createApiRouter(),
 };
 
