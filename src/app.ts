@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { API_MODULES } from '../apis/index.js';
-import type { ApiModule } from './api-module.js';
+import { errorCatalogue, type ApiModule } from './api-module.js';
 import { requireOperator } from './admin/operator-auth.js';
 import { authenticate, authServer, authServerDocument, requireToken } from './auth/index.js';
 import { internalConsentRoutes } from './consent/internal-routes.js';
@@ -31,6 +31,8 @@ export function scopeCatalogue(modules: readonly ApiModule[]): Map<string, strin
  * in workerd and under `app.request()` in tests.
  */
 export function createApp(deps: Deps, modules: readonly ApiModule[] = API_MODULES): Hono<Env> {
+  // Each module declares its error codes (ApiModule.errors); a clash fails here, at composition.
+  errorCatalogue(modules);
   const app = new Hono<Env>();
   // Every response carries the security headers and the x-correlator (step 1), errors included.
   // One middleware: every step before a route is a function of its own module, called in order

@@ -26,7 +26,7 @@ export type BuildOptions = {
   network?: NetworkBackend;
   keys?: SigningKeys;
   tokenSecret?: Uint8Array<ArrayBuffer>;
-  /** A synchronous hex SHA-256 for the token cache, from a runtime that has one (Node). */
+  /** A faster hex SHA-256 for the token cache, from a runtime that has one (Node); default src/hash.ts. */
   tokenDigest?: (token: string) => string;
   /** The operator's channel for consent links; default: the sandbox outbox (logs the link). */
   consentNotifier?: ConsentNotifier;

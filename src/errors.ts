@@ -43,15 +43,15 @@ export const CAMARA_ERRORS = {
 
 export type CamaraCode = keyof typeof CAMARA_ERRORS;
 
-/** API-specific codes (`{{API_NAME}}.{{SPECIFIC_CODE}}`) register their status here. */
-const API_SPECIFIC_STATUS: Record<string, number> = {};
-const API_SPECIFIC_MESSAGE: Record<string, string> = {};
+/**
+ * API-specific codes (`{{API_NAME}}.{{SPECIFIC_CODE}}`) with their status and the spec's message:
+ * each API module declares its own (ApiModule.errors), the consent platform its own, as plain
+ * values. Nothing is registered anywhere: importing a module has no effect on what another throws.
+ */
+export type ErrorTable = Readonly<Record<string, readonly [status: number, message: string]>>;
 
-/** Registers an API-specific code with its status and, optionally, the spec's example message. */
-export function registerApiErrorCode(code: string, status: number, message?: string): void {
-  API_SPECIFIC_STATUS[code] = status;
-  if (message !== undefined) API_SPECIFIC_MESSAGE[code] = message;
-}
+// Own properties only: a code such as `constructor` is nobody's error.
+const entryOf = (table: ErrorTable, code: string) => (Object.hasOwn(table, code) ? table[code] : undefined);
 
 export type ErrorInfo = { status: number; code: string; message: string };
 
@@ -61,13 +61,18 @@ export class ApiError extends Error {
   readonly code: string;
   readonly headers: Record<string, string>;
 
-  constructor(code: CamaraCode | (string & {}), message?: string, headers: Record<string, string> = {}) {
-    const known = (CAMARA_ERRORS as Record<string, readonly [number, string]>)[code];
-    const status = known?.[0] ?? API_SPECIFIC_STATUS[code];
-    if (status === undefined) throw new TypeError(`unknown CAMARA error code ${code}`);
-    super(message ?? known?.[1] ?? API_SPECIFIC_MESSAGE[code] ?? code);
+  /** `table`: where `code` is found when it is not a standard CAMARA code (see apiErrors). */
+  constructor(
+    code: CamaraCode | (string & {}),
+    message?: string,
+    headers: Record<string, string> = {},
+    table: ErrorTable = {},
+  ) {
+    const entry = entryOf(CAMARA_ERRORS, code) ?? entryOf(table, code);
+    if (entry === undefined) throw new TypeError(`unknown CAMARA error code ${code}`);
+    super(message ?? entry[1]);
     this.name = 'ApiError';
-    this.status = status;
+    this.status = entry[0];
     this.code = code;
     this.headers = headers;
   }
@@ -75,6 +80,16 @@ export class ApiError extends Error {
   toBody(): ErrorInfo {
     return { status: this.status, code: this.code, message: this.message };
   }
+}
+
+/**
+ * The errors of one table, typed by its codes: `const kycError = apiErrors(KYC_ERROR_TABLE)`, then
+ * `throw kycError('KNOW_YOUR_CUSTOMER.INVALID_PARAM_COMBINATION')`.
+ */
+export function apiErrors<T extends ErrorTable>(
+  table: T,
+): (code: keyof T & string, message?: string, headers?: Record<string, string>) => ApiError {
+  return (code, message, headers) => new ApiError(code, message, headers, table);
 }
 
 /** OAuth 2.0 error codes (RFC 6749 §5.2, RFC 7009, CIBA §11, ICM Appendix A) with their status. */

@@ -4,13 +4,10 @@ import type { Deps } from '../../src/deps.js';
 import { ApiError } from '../../src/errors.js';
 import { requireScope, resolvePhoneNumber } from '../common/identifier.js';
 import { createApiRouter } from '../common/router.js';
-import { CONSENT_INFO_CODES, retrieveStatusRoute, SCOPES } from './routes.js';
+import { CONSENT_INFO_CODES, CONSENT_INFO_ERROR_TABLE, consentInfoError } from './errors.js';
+import { retrieveStatusRoute, SCOPES } from './routes.js';
 
-const notAllowed = () =>
-  new ApiError(
-    CONSENT_INFO_CODES.notAllowed,
-    'The requested scope(s) and Purpose combination is not allowed for this API Consumer.',
-  );
+const notAllowed = () => consentInfoError(CONSENT_INFO_CODES.notAllowed);
 
 /**
  * A capture for the consumer to show: the open request if there is one, else a new one, at most
@@ -29,10 +26,7 @@ async function captureUrl(
     .requestConsent({ ...query, source: 'consent-info', ttlSeconds: deps.config.consent.requestTtlSeconds })
     .catch((error: unknown) => {
       if (!(error instanceof ApiError && error.code === 'CONSENT.TOO_MANY_REQUESTS')) throw error;
-      throw new ApiError(
-        CONSENT_INFO_CODES.captureFrequency,
-        'The frequency of consent capture requests has been exceeded. Please try again later.',
-      );
+      throw consentInfoError(CONSENT_INFO_CODES.captureFrequency);
     });
   return deps.consentLinks.publicCaptureUrl(request.id);
 }
@@ -51,6 +45,7 @@ export const consentInfo: ApiModule = {
   basePath: '/consent-info/v0',
   scopes: [...SCOPES],
   legalBasis: false,
+  errors: CONSENT_INFO_ERROR_TABLE,
   router: () => {
     const router = createApiRouter();
     router.openapi(retrieveStatusRoute, async (c) => {

@@ -1,15 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { registerApiErrorCode } from '../../src/errors.js';
+import { CONSENT_INFO_CODES } from './errors.js';
 import { correlatorHeader, errorResponse, jsonResponse, PhoneNumber } from '../common/schemas.js';
 
 /** Consent Info (CAMARA ConsentInfo 0.2.0-rc.2, operation retrieveStatus): schemas and errors. */
-
-export const CONSENT_INFO_CODES = {
-  notAllowed: 'CONSENT_INFO.NOT_ALLOWED_SCOPES_PURPOSE',
-  captureFrequency: 'CONSENT_INFO.CAPTURE_FREQUENCY_EXCEEDED',
-} as const;
-registerApiErrorCode(CONSENT_INFO_CODES.notAllowed, 403);
-registerApiErrorCode(CONSENT_INFO_CODES.captureFrequency, 403);
 
 const Scopes = z
   .array(z.string().min(1).max(128))

@@ -5,6 +5,7 @@ import type { Deps } from '../../src/deps.js';
 import { policyFor } from '../../src/privacy/policies.js';
 import { findEligibleSubscriber, requireScope, resolvePhoneNumber } from '../common/identifier.js';
 import { createApiRouter } from '../common/router.js';
+import { KYC_ERROR_TABLE } from './errors.js';
 import { matchRoute, MatchResult, MatchScoreResult, SCOPES } from './routes.js';
 import { checkParamCombination, matchKyc, type KycMatchPolicy } from './service.js';
 
@@ -23,6 +24,7 @@ export const kycMatch: ApiModule = {
   version: '0.4.0',
   basePath: '/kyc-match/v0.4',
   scopes: ['kyc-match:match'],
+  errors: KYC_ERROR_TABLE,
   router: () => {
     const router = createApiRouter();
     // Registered first so that the described uses in KYC_MatchResponse stay `allOf` references.

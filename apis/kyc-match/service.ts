@@ -1,7 +1,6 @@
-import { ApiError } from '../../src/errors.js';
 import { assertKycFieldsAllowed } from '../../src/privacy/policies.js';
 import type { KycAttribute, KycRecord } from '../../src/network/port.js';
-import { KYC_ERRORS } from './errors.js';
+import { KYC_ERRORS, kycError } from './errors.js';
 import { jaroWinkler } from './jaro-winkler.js';
 import { normalise, type Comparison } from './normalise.js';
 
@@ -70,7 +69,7 @@ export function requestedFields(request: KycMatchRequest): KycField[] {
 
 /** "at least one of the other fields must be provided" besides phoneNumber (kyc-match.yaml /match). */
 export function checkParamCombination(request: KycMatchRequest): void {
-  if (requestedFields(request).length === 0) throw new ApiError(KYC_ERRORS.invalidParamCombination);
+  if (requestedFields(request).length === 0) throw kycError(KYC_ERRORS.invalidParamCombination);
 }
 
 /**
@@ -79,11 +78,11 @@ export function checkParamCombination(request: KycMatchRequest): void {
  */
 export function checkIdDocument(request: KycMatchRequest, record: KycRecord, policy: KycMatchPolicy): void {
   if (!policy.idDocumentRequired) return;
-  if (request.idDocument === undefined) throw new ApiError(KYC_ERRORS.idDocumentRequired);
+  if (request.idDocument === undefined) throw kycError(KYC_ERRORS.idDocumentRequired);
   const stored = record.idDocument;
   const comparison = KYC_FIELDS.idDocument.comparison;
   if (stored === undefined || normalise(stored, comparison) !== normalise(request.idDocument, comparison)) {
-    throw new ApiError(KYC_ERRORS.idDocumentMismatch);
+    throw kycError(KYC_ERRORS.idDocumentMismatch);
   }
 }
 

@@ -5,6 +5,7 @@ import type { Deps } from '../../src/deps.js';
 import { policyFor } from '../../src/privacy/policies.js';
 import { requireScope } from '../common/identifier.js';
 import { createApiRouter } from '../common/router.js';
+import { NV_ERROR_TABLE } from './errors.js';
 import { SCOPES, shareRoute, verifyRoute } from './routes.js';
 import {
   authenticatedDeviceNumber,
@@ -30,6 +31,7 @@ export const numberVerification: ApiModule = {
   version: '2.1.0',
   basePath: '/number-verification/v2',
   scopes: ['number-verification:verify', 'number-verification:device-phone-number:read'],
+  errors: NV_ERROR_TABLE,
   router: () => {
     const router = createApiRouter();
 

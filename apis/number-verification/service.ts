@@ -1,7 +1,7 @@
 import { isThreeLegged, type AccessContext } from '../../src/auth/access-context.js';
-import { sha256Hex } from '../../src/auth/token-cache.js';
+import { sha256Hex } from '../../src/hash.js';
 import { ApiError } from '../../src/errors.js';
-import { NV_ERRORS } from './errors.js';
+import { NV_ERRORS, nvError } from './errors.js';
 
 /**
  * Number Verification 2.1.0 business rules (SPEC-DIGEST §4, §7.8). Pure: no HTTP, no storage.
@@ -30,7 +30,7 @@ export const DEFAULT_POLICY: NumberVerificationPolicy = { hashedOnly: false };
 export function authenticatedDeviceNumber(access: AccessContext): string {
   if (!isThreeLegged(access)) throw new ApiError('PERMISSION_DENIED');
   if (!access.amr.some((method) => (MOBILE_NETWORK_AMR as readonly string[]).includes(method))) {
-    throw new ApiError(NV_ERRORS.notAuthenticatedByMobileNetwork);
+    throw nvError(NV_ERRORS.notAuthenticatedByMobileNetwork);
   }
   return access.subscriber as string;
 }
@@ -45,7 +45,7 @@ export async function verifyPhoneNumber(
 ): Promise<boolean> {
   if (input.hashedPhoneNumber !== undefined) {
     // The hash covers the E.164 number with its leading '+'; hex compared case-insensitively.
-    return input.hashedPhoneNumber.toLowerCase() === (await sha256Hex(deviceNumber));
+    return input.hashedPhoneNumber.toLowerCase() === sha256Hex(deviceNumber);
   }
   // Hashed-only purpose: the number never travels in clear (403 like any purpose refusal).
   if (policy.hashedOnly) throw new ApiError('PERMISSION_DENIED');

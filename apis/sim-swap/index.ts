@@ -25,6 +25,8 @@ export const simSwap: ApiModule = {
   version: '2.1.0',
   basePath: '/sim-swap/v2',
   scopes: ['sim-swap:check', 'sim-swap:retrieve-date', 'sim-swap'],
+  // SIM Swap answers standard CAMARA codes only.
+  errors: {},
   router: () => {
     const router = createApiRouter();
 

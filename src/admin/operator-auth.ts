@@ -1,11 +1,9 @@
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.js';
 import type { Env } from '../http/env.js';
-import { constantTimeEqual } from './secrets.js';
+import { constantTimeEqual, hexToBytes, sha256 } from '../hash.js';
 
 const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]{16,512}=*)$/;
-
-const hex = (text: string) => Uint8Array.from(text.match(/../g) ?? [], (b) => parseInt(b, 16));
 
 /**
  * The operator's own systems (its notification channel, customer care) authenticate with an API
@@ -18,11 +16,9 @@ export const requireOperator: MiddlewareHandler<Env> = async (c, next) => {
   const unauthenticated = () =>
     new ApiError('UNAUTHENTICATED', undefined, { 'WWW-Authenticate': 'Bearer realm="operator"' });
   if (match === null || hashes.length === 0) throw unauthenticated();
-  const digest = new Uint8Array(
-    await crypto.subtle.digest('SHA-256', new TextEncoder().encode(match[1] as string)),
-  );
+  const digest = sha256(new TextEncoder().encode(match[1] as string));
   let ok = false;
-  for (const hash of hashes) ok = constantTimeEqual(digest, hex(hash)) || ok;
+  for (const hash of hashes) ok = constantTimeEqual(digest, hexToBytes(hash)) || ok;
   if (!ok) throw unauthenticated();
   await next();
 };

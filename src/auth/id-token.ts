@@ -1,5 +1,6 @@
 import { base64url, SignJWT } from 'jose';
 import type { Deps } from '../deps.js';
+import { sha256 } from '../hash.js';
 import { SIGNING_ALG } from './keys.js';
 
 /** ID tokens are consumed at once by the client; they do not need the access token's lifetime. */
@@ -38,6 +39,6 @@ export async function issueIdToken(deps: Deps, input: IdTokenInput): Promise<str
 
 /** OIDC Core §3.1.3.6 at_hash: base64url of the left half of the SHA-256 of the token (ES256). */
 async function leftHalfHash(token: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)));
-  return base64url.encode(digest.slice(0, digest.length / 2));
+  const digest = sha256(new TextEncoder().encode(token));
+  return base64url.encode(digest.subarray(0, digest.length / 2));
 }

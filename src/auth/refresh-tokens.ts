@@ -2,7 +2,7 @@ import { base64url } from 'jose';
 import type { Deps } from '../deps.js';
 import { OAuthError } from '../errors.js';
 import { revokeJti, type RefreshTokenLookup } from './revocation.js';
-import { sha256Hex } from './token-cache.js';
+import { sha256Hex } from '../hash.js';
 
 /** What a refresh token stands for: one user authorization of one client. */
 export type RefreshGrant = {
@@ -58,7 +58,7 @@ export async function issueRefreshToken(
   const familyId = grant.familyId ?? crypto.randomUUID();
   const familyExpiresAt = grant.familyExpiresAt ?? now + deps.config.refreshTokenTtlSeconds * 1000;
   const token = base64url.encode(crypto.getRandomValues(new Uint8Array(32)));
-  const hash = await sha256Hex(token);
+  const hash = sha256Hex(token);
   const record: RefreshGrant = {
     ...grant,
     familyId,
@@ -88,7 +88,7 @@ export async function redeemRefreshToken(
   clientId: string,
   precheck: (grant: RefreshGrant) => void = () => {},
 ): Promise<RefreshGrant> {
-  const hash = await sha256Hex(token);
+  const hash = sha256Hex(token);
   const raw = await deps.store.get(TOKEN_KEY(hash));
   if (raw === null) {
     const family = await deps.store.get(USED_KEY(hash));
@@ -143,7 +143,7 @@ async function familyAccessTokens(deps: Deps, familyId: string): Promise<IssuedA
 
 /** The live refresh token a value names: stored, its family alive and this token its current one. */
 async function liveRefreshToken(deps: Deps, token: string): Promise<RefreshGrant | null> {
-  const hash = await sha256Hex(token);
+  const hash = sha256Hex(token);
   const raw = await deps.store.get(TOKEN_KEY(hash));
   if (raw === null) return null;
   const grant = JSON.parse(raw) as RefreshGrant;
@@ -177,7 +177,7 @@ export const REFRESH_TOKENS: RefreshTokenLookup = {
   async revoke(deps, token) {
     const grant = await liveRefreshToken(deps, token);
     if (grant === null) return;
-    await deps.store.del(TOKEN_KEY(await sha256Hex(token)));
+    await deps.store.del(TOKEN_KEY(sha256Hex(token)));
     await revokeRefreshFamily(deps, grant.familyId);
   },
 };

@@ -1,4 +1,4 @@
-import { ApiError, registerApiErrorCode } from '../errors.js';
+import { ApiError, apiErrors } from '../errors.js';
 
 /**
  * Refusals of the consent platform (capture, decisions, imports, withdrawals). Each has a stable
@@ -25,11 +25,7 @@ const CONSENT_ERRORS = {
 
 export type ConsentErrorCode = keyof typeof CONSENT_ERRORS;
 
-for (const [code, [status]] of Object.entries(CONSENT_ERRORS)) registerApiErrorCode(code, status);
-
-export function consentError(code: ConsentErrorCode, message?: string): ApiError {
-  return new ApiError(code, message ?? CONSENT_ERRORS[code][1]);
-}
+export const consentError: (code: ConsentErrorCode, message?: string) => ApiError = apiErrors(CONSENT_ERRORS);
 
 export const isConsentError = (error: unknown): error is ApiError =>
   error instanceof ApiError && error.code.startsWith('CONSENT.');

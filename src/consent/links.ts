@@ -1,4 +1,5 @@
 import { base64url } from 'jose';
+import { constantTimeEqual, HmacKey } from '../hash.js';
 
 const decode = (text: string): Uint8Array<ArrayBuffer> | null => {
   if (!/^[A-Za-z0-9_-]{43}$/.test(text)) return null;
@@ -17,27 +18,21 @@ const decode = (text: string): Uint8Array<ArrayBuffer> | null => {
  */
 export class ConsentLinks {
   private constructor(
-    private readonly key: CryptoKey,
+    private readonly key: HmacKey,
     readonly publicUrl: string,
   ) {}
 
   static async create(secret: Uint8Array<ArrayBuffer>, publicUrl: string): Promise<ConsentLinks> {
-    const key = await crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, [
-      'sign',
-      'verify',
-    ]);
-    return new ConsentLinks(key, publicUrl);
+    return new ConsentLinks(new HmacKey(secret), publicUrl);
   }
 
   private async mac(text: string): Promise<string> {
-    const mac = await crypto.subtle.sign('HMAC', this.key, new TextEncoder().encode(text));
-    return base64url.encode(new Uint8Array(mac));
+    return base64url.encode(this.key.mac(text));
   }
 
   private async check(text: string, presented: string): Promise<boolean> {
     const bytes = decode(presented);
-    // crypto.subtle.verify compares in constant time.
-    return bytes !== null && crypto.subtle.verify('HMAC', this.key, bytes, new TextEncoder().encode(text));
+    return bytes !== null && constantTimeEqual(this.key.mac(text), bytes);
   }
 
   /** The credential link the operator's channel delivers to the subscriber. */

@@ -1,5 +1,5 @@
 import { base64url } from 'jose';
-import { HmacSha256 } from './sha256.js';
+import { HmacKey } from '../hash.js';
 
 /** One pseudonymisation key: `kid` names it inside every pseudonym it made. */
 export type PseudonymKey = { kid: string; secret: Uint8Array<ArrayBuffer> };
@@ -17,18 +17,18 @@ const DOMAIN = 'camara-gateway/subscriber/v1\n';
  * pseudonym, delete the old ones), so old keys can leave the ring once their records are gone.
  */
 export class Pseudonymizer {
-  private constructor(private readonly ring: { kid: string; key: HmacSha256 }[]) {}
+  private constructor(private readonly ring: { kid: string; key: HmacKey }[]) {}
 
   static async fromKeys(keys: readonly PseudonymKey[]): Promise<Pseudonymizer> {
     if (keys.length === 0) throw new Error('pseudonym key ring is empty');
     const seen = new Set<string>();
-    const ring: { kid: string; key: HmacSha256 }[] = [];
+    const ring: { kid: string; key: HmacKey }[] = [];
     for (const { kid, secret } of keys) {
       if (!KID.test(kid) || seen.has(kid))
         throw new Error(`pseudonym key id ${JSON.stringify(kid)} is invalid`);
       if (secret.length < 32) throw new Error(`pseudonym key ${kid} must be at least 32 bytes`);
       seen.add(kid);
-      ring.push({ kid, key: new HmacSha256(secret) });
+      ring.push({ kid, key: new HmacKey(secret) });
     }
     return new Pseudonymizer(ring);
   }
@@ -49,11 +49,11 @@ export class Pseudonymizer {
 
   /**
    * The pseudonym under the active key: what every new record and log line carries. Synchronous
-   * (src/privacy/sha256.ts), so a lookup's store reads leave in the same turn as the call's other
+   * (src/hash.ts), so a lookup's store reads leave in the same turn as the call's other
    * reads.
    */
   of(subscriber: string): string {
-    return this.mac(this.ring[0] as { kid: string; key: HmacSha256 }, subscriber);
+    return this.mac(this.ring[0] as { kid: string; key: HmacKey }, subscriber);
   }
 
   /** The pseudonyms under every key of the ring, the active one first: for lookups. */
@@ -74,34 +74,9 @@ export class Pseudonymizer {
     return pseudonym.startsWith(`${this.activeKid}.`);
   }
 
-  private mac(entry: { kid: string; key: HmacSha256 }, subscriber: string): string {
-    return `${entry.kid}.${base64url16(entry.key.mac(utf8(DOMAIN + subscriber)))}`;
+  private mac(entry: { kid: string; key: HmacKey }, subscriber: string): string {
+    return `${entry.kid}.${base64url.encode(entry.key.mac(DOMAIN + subscriber).subarray(0, 16))}`;
   }
-}
-
-// A pseudonym is computed on every consent check (the hot path): the input is encoded into a
-// reused buffer and the MAC's first 16 bytes written as base64url without an intermediate copy.
-const encoder = new TextEncoder();
-let scratch = new Uint8Array(128);
-
-function utf8(text: string): Uint8Array {
-  if (text.length * 3 > scratch.length) scratch = new Uint8Array(text.length * 3);
-  const { written } = encoder.encodeInto(text, scratch);
-  return scratch.subarray(0, written);
-}
-
-const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const sextet = (n: number) => B64URL.charAt(n & 63);
-
-/** RFC 4648 §5 base64url of the first 16 bytes, without padding (22 characters). */
-function base64url16(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < 15; i += 3) {
-    const n = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
-    out += sextet(n >>> 18) + sextet(n >>> 12) + sextet(n >>> 6) + sextet(n);
-  }
-  const last = bytes[15] as number;
-  return out + sextet(last >>> 2) + sextet((last & 3) << 4);
 }
 
 /**

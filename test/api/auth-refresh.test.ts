@@ -73,9 +73,9 @@ describe('refresh tokens (ICM §7.5: offline_access, rotation)', () => {
   it('stores refresh tokens only hashed', async () => {
     const p = await flowsPlatform();
     const token = await refreshTokenFor(p);
-    const { sha256Hex } = await import('../../src/auth/token-cache.js');
+    const { sha256Hex } = await import('../../src/hash.js');
     expect(await p.deps.store.get(`rt:${token}`)).toBeNull();
-    expect(await p.deps.store.get(`rt:${await sha256Hex(token)}`)).not.toBeNull();
+    expect(await p.deps.store.get(`rt:${sha256Hex(token)}`)).not.toBeNull();
   });
 
   it('kills the whole family when a rotated token comes back (reuse detection)', async () => {

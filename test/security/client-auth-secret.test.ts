@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import type { Application } from '../../src/admin/applications.js';
-import { constantTimeEqual, legacyPbkdf2Hash } from '../../src/admin/secrets.js';
+import { legacyPbkdf2Hash } from '../../src/admin/secrets.js';
+import { constantTimeEqual } from '../../src/hash.js';
 import type { TokenService } from '../../src/auth/tokens.js';
 import { basicAuth, postForm, PURPOSE, registerClient, type TestClient } from '../e2e/support/oauth.js';
 import { testPlatform, type TestPlatform } from '../support/app.js';

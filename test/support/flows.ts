@@ -1,5 +1,12 @@
 import type { Hono } from 'hono';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
+import {
+  base64url,
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  SignJWT,
+  type JWTPayload,
+} from 'jose';
 import { API_MODULES } from '../../apis/index.js';
 import { createApiRouter } from '../../apis/common/router.js';
 import type { Application } from '../../src/admin/applications.js';
@@ -40,6 +47,7 @@ const nvStub: ApiModule = {
   version: '2.1.0',
   basePath: '/number-verification/v2',
   scopes: NV_SCOPES,
+  errors: {},
   router: () => createApiRouter(),
 };
 
@@ -255,16 +263,10 @@ export function fromDevice(
 
 /** A PKCE S256 pair (RFC 7636). */
 export async function pkce(): Promise<{ verifier: string; challenge: string }> {
-  const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
+  const verifier = base64url.encode(crypto.getRandomValues(new Uint8Array(32)));
+  // Web Crypto here, not src/hash.ts: the test computes the challenge independently of the platform.
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
-  return { verifier, challenge: base64url(new Uint8Array(digest)) };
-}
-
-function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
+  return { verifier, challenge: base64url.encode(new Uint8Array(digest)) };
 }
 
 /** The query parameters of a redirect's Location. */

@@ -7,6 +7,7 @@ import {
   matchScore,
   type KycMatchPolicy,
 } from '../../apis/kyc-match/service.js';
+import { kycError } from '../../apis/kyc-match/errors.js';
 import { ApiError } from '../../src/errors.js';
 import type { KycRecord } from '../../src/network/port.js';
 
@@ -123,7 +124,7 @@ describe('KYC Match service', () => {
   });
 
   it('the error messages are the examples of kyc-match.yaml', () => {
-    expect(new ApiError('KNOW_YOUR_CUSTOMER.ID_DOCUMENT_REQUIRED').message).toBe(
+    expect(kycError('KNOW_YOUR_CUSTOMER.ID_DOCUMENT_REQUIRED').message).toBe(
       'The idDocument is required to perform the properties validation',
     );
   });

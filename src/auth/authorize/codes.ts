@@ -1,6 +1,6 @@
 import { base64url } from 'jose';
 import type { Deps } from '../../deps.js';
-import { sha256Hex } from '../token-cache.js';
+import { sha256, sha256Hex } from '../../hash.js';
 import type { AuthorizeRequest } from './request.js';
 
 /** RFC 6749 §4.1.2: short-lived; ten minutes at most, one minute here. */
@@ -30,7 +30,7 @@ const USED_KEY = (hash: string) => `authz-code-used:${hash}`;
 export async function issueCode(deps: Deps, grant: Omit<CodeGrant, 'expiresAt'>): Promise<string> {
   const code = base64url.encode(crypto.getRandomValues(new Uint8Array(32)));
   const record: CodeGrant = { ...grant, expiresAt: deps.clock.now() + CODE_TTL_S * 1000 };
-  await deps.store.set(CODE_KEY(await sha256Hex(code)), JSON.stringify(record), CODE_TTL_S * 1000 + 5000);
+  await deps.store.set(CODE_KEY(sha256Hex(code)), JSON.stringify(record), CODE_TTL_S * 1000 + 5000);
   return code;
 }
 
@@ -42,7 +42,7 @@ export async function takeCode(
   deps: Deps,
   code: string,
 ): Promise<{ grant: CodeGrant; hash: string } | { reused: CodeRedemption | null }> {
-  const hash = await sha256Hex(code);
+  const hash = sha256Hex(code);
   const raw = await deps.store.take(CODE_KEY(hash));
   if (raw === null) {
     const used = await deps.store.take(USED_KEY(hash));
@@ -63,6 +63,5 @@ export async function codeUnchallenged(deps: Deps, hash: string): Promise<boolea
 
 /** RFC 7636 §4.6: BASE64URL(SHA256(ASCII(code_verifier))) == code_challenge. */
 export async function pkceS256(verifier: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
-  return base64url.encode(new Uint8Array(digest));
+  return base64url.encode(sha256(new TextEncoder().encode(verifier)));
 }

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie } from 'hono/cookie';
 import { OAuthError } from '../../errors.js';
 import type { Env } from '../../http/env.js';
-import { sha256Hex } from '../token-cache.js';
+import { sha256Hex } from '../../hash.js';
 import { identifyClient } from './params.js';
 import { bindingCookieName, takePending } from './pending.js';
 import { redirectError, redirectWithCode } from './respond.js';
@@ -29,7 +29,7 @@ export function continueEndpoint() {
     const cookie = getCookie(c, bindingCookieName(id));
     deleteCookie(c, bindingCookieName(id), { path: '/oauth2/authorize' });
     try {
-      if (cookie === undefined || (await sha256Hex(cookie)) !== pending.bindingHash) {
+      if (cookie === undefined || sha256Hex(cookie) !== pending.bindingHash) {
         throw new OAuthError('access_denied', 'the authorization was started in another browser');
       }
       const consent = await deps.consent.getRequest(id);

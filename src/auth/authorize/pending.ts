@@ -1,6 +1,6 @@
 import { base64url } from 'jose';
 import type { Deps } from '../../deps.js';
-import { sha256Hex } from '../token-cache.js';
+import { sha256Hex } from '../../hash.js';
 import type { AuthorizeRequest } from './request.js';
 
 /** An authorization waiting for the subscriber's consent, keyed by the consent request id. */
@@ -25,7 +25,7 @@ export async function savePending(
   ttlSeconds: number,
 ): Promise<string> {
   const binding = base64url.encode(crypto.getRandomValues(new Uint8Array(32)));
-  const record: PendingAuthorization = { ...pending, bindingHash: await sha256Hex(binding) };
+  const record: PendingAuthorization = { ...pending, bindingHash: sha256Hex(binding) };
   await deps.store.set(KEY(consentRequestId), JSON.stringify(record), ttlSeconds * 1000);
   return binding;
 }

@@ -1,6 +1,6 @@
 import { base64url } from 'jose';
 import type { Deps } from '../../deps.js';
-import { sha256Hex } from '../token-cache.js';
+import { sha256Hex } from '../../hash.js';
 
 /** One backchannel authentication request (CIBA Core §7), between bc-authorize and the token. */
 export type CibaRequest = {
@@ -30,7 +30,7 @@ export type CibaRequest = {
 };
 
 /** The auth_req_id is a bearer secret of the client: stored by its hash only. */
-const KEY = async (authReqId: string) => `ciba:${await sha256Hex(authReqId)}`;
+const KEY = (authReqId: string) => `ciba:${sha256Hex(authReqId)}`;
 /** Store lifetime beyond `expiresAt`, so that a late poll still learns expired_token. */
 const GRACE_MS = 60_000;
 
@@ -41,21 +41,21 @@ export async function createCibaRequest(deps: Deps, request: CibaRequest): Promi
 }
 
 export async function loadCibaRequest(deps: Deps, authReqId: string): Promise<CibaRequest | null> {
-  const raw = await deps.store.get(await KEY(authReqId));
+  const raw = await deps.store.get(KEY(authReqId));
   return raw === null ? null : (JSON.parse(raw) as CibaRequest);
 }
 
 export async function saveCibaRequest(deps: Deps, authReqId: string, request: CibaRequest): Promise<void> {
   const ttl = request.expiresAt - deps.clock.now() + GRACE_MS;
-  await deps.store.set(await KEY(authReqId), JSON.stringify(request), ttl);
+  await deps.store.set(KEY(authReqId), JSON.stringify(request), ttl);
 }
 
 /** Single use: only one poll can ever take an approved request. */
 export async function takeCibaRequest(deps: Deps, authReqId: string): Promise<CibaRequest | null> {
-  const raw = await deps.store.take(await KEY(authReqId));
+  const raw = await deps.store.take(KEY(authReqId));
   return raw === null ? null : (JSON.parse(raw) as CibaRequest);
 }
 
 export async function deleteCibaRequest(deps: Deps, authReqId: string): Promise<void> {
-  await deps.store.del(await KEY(authReqId));
+  await deps.store.del(KEY(authReqId));
 }

@@ -1,5 +1,5 @@
 import type { Application } from '../../admin/applications.js';
-import { constantTimeEqual } from '../../admin/secrets.js';
+import { constantTimeEqual } from '../../hash.js';
 import { OAuthError } from '../../errors.js';
 import type { Deps } from '../../deps.js';
 import {
