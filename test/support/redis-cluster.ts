@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { mkdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { Cluster } from 'ioredis';
@@ -55,20 +56,20 @@ export async function slotOf(raw: Cluster, key: string): Promise<number> {
  */
 export class OwnRedisCluster {
   readonly nodes: OwnRedis[] = [];
+  private readonly dir = `.tmp/cluster-${crypto.randomUUID().slice(0, 8)}`;
 
   get seeds(): ClusterSeed[] {
     return this.nodes.map((n) => ({ host: '127.0.0.1', port: n.port }));
   }
 
   async start(): Promise<void> {
-    const dir = `.tmp/cluster-${crypto.randomUUID().slice(0, 8)}`;
-    await run('mkdir', ['-p', dir]);
+    await mkdir(this.dir, { recursive: true });
     for (let i = 0; i < 3; i++) {
       const node = new OwnRedis(await clusterPort(), [
         '--cluster-enabled',
         'yes',
         '--dir',
-        dir,
+        this.dir,
         '--cluster-config-file',
         `nodes-${i}.conf`,
       ]);
@@ -99,6 +100,7 @@ export class OwnRedisCluster {
 
   async stop(): Promise<void> {
     for (const node of this.nodes) await node.kill();
+    await rm(this.dir, { recursive: true, force: true });
   }
 }
 
