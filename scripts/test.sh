@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every check of the project: typecheck, lint, format, and every test (memory and a real Redis).
-# Starts its own redis-server on a free port for the Redis tests and stops it afterwards.
+# Starts its own redis-server on a free port for the Redis tests, and a three-master Redis Cluster
+# for the cluster tests, and stops them afterwards.
 # Arguments go to vitest (`npm test -- test/unit` runs the checks and only those test files).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,54 @@ for _ in $(seq 1 50); do
   sleep 0.1
 done
 export TEST_REDIS_URL="redis://127.0.0.1:$port"
+
+# A Redis Cluster of three masters, no replicas, for the store contract suite and the cluster
+# tests. Each node also listens on its port + 10000 (the cluster bus): both must be free.
+cluster_ports=$(node -e "
+const net = require('net');
+const free = (p) => new Promise((ok) => { const s = net.createServer().once('error', () => ok(false)).listen(p, '127.0.0.1', () => s.close(() => ok(true))); });
+(async () => {
+  const found = [];
+  while (found.length < 3) {
+    const p = 20000 + Math.floor(Math.random() * 30000);
+    if (!found.includes(p) && (await free(p)) && (await free(p + 10000))) found.push(p);
+  }
+  console.log(found.join(' '));
+})();
+")
+cluster_pids=()
+for p in $cluster_ports; do
+  rm -f ".tmp/nodes-$p.conf"
+  redis-server --port "$p" --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file ".tmp/nodes-$p.conf" \
+    --save '' --appendonly no --daemonize no >".tmp/redis-cluster-$p.log" 2>&1 &
+  cluster_pids+=("$!")
+done
+stop_redis() {
+  kill "$redis_pid" "${cluster_pids[@]}" 2>/dev/null || true
+  wait "$redis_pid" "${cluster_pids[@]}" 2>/dev/null || true
+  for p in $cluster_ports; do rm -f ".tmp/nodes-$p.conf" ".tmp/redis-cluster-$p.log"; done
+}
+trap stop_redis EXIT
+seeds=()
+for p in $cluster_ports; do
+  for _ in $(seq 1 50); do
+    redis-cli -p "$p" ping >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  seeds+=("127.0.0.1:$p")
+done
+redis-cli --cluster create "${seeds[@]}" --cluster-replicas 0 --cluster-yes >.tmp/redis-cluster-create.log 2>&1
+for p in $cluster_ports; do
+  for _ in $(seq 1 100); do
+    redis-cli -p "$p" cluster info 2>/dev/null | grep -q '^cluster_state:ok' && break
+    sleep 0.1
+  done
+  redis-cli -p "$p" cluster info | grep -q '^cluster_state:ok' || {
+    echo "Redis Cluster did not reach cluster_state:ok (.tmp/redis-cluster-*.log)" >&2
+    exit 1
+  }
+done
+export TEST_REDIS_CLUSTER_NODES=$(IFS=,; echo "${seeds[*]}")
 
 echo "== typecheck"; npx tsc -p tsconfig.json
 echo "== lint"; npx eslint .

@@ -28,6 +28,17 @@ const headerName = optionalString.pipe(
     .optional(),
 );
 
+/** `host:port`, the host a name, an IPv4 address or a bracketed IPv6 address. */
+const CLUSTER_SEED = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/;
+const isClusterSeed = (v: string) => {
+  const m = CLUSTER_SEED.exec(v);
+  return m !== null && Number(m[2]) >= 1 && Number(m[2]) <= 65535;
+};
+const seedOf = (v: string) => {
+  const at = v.lastIndexOf(':');
+  return { host: v.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(v.slice(at + 1)) };
+};
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().default('127.0.0.1'),
@@ -37,6 +48,16 @@ const schema = z.object({
     z
       .string()
       .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+      .optional(),
+  ),
+  REDIS_CLUSTER_NODES: optionalString.pipe(
+    z
+      .string()
+      .refine(
+        (v) => v.split(',').every((seed) => isClusterSeed(seed.trim())),
+        'must be host:port seed nodes, comma-separated',
+      )
+      .transform((v) => v.split(',').map((seed) => seedOf(seed.trim())))
       .optional(),
   ),
   REDIS_KEY_PREFIX: z
@@ -120,6 +141,8 @@ export type Config = {
   port: number;
   publicUrl: string;
   redisUrl: string | undefined;
+  /** Redis Cluster seed nodes (REDIS_CLUSTER_NODES): the store runs on the cluster. */
+  redisClusterNodes: { host: string; port: number }[] | undefined;
   redisKeyPrefix: string;
   networkBackend: 'sandbox' | 'http';
   /** The operator BSS adapter (docs/operator-bss-contract.md); set when networkBackend is http. */
@@ -298,6 +321,12 @@ function edgeProblems(env: Record<string, string | undefined>): string[] {
   return problems;
 }
 
+/** One store: a single server or a cluster, never a guess between the two. */
+function redisProblems(env: Record<string, string | undefined>): string[] {
+  if (blank(env.REDIS_URL) || blank(env.REDIS_CLUSTER_NODES)) return [];
+  return ['REDIS_CLUSTER_NODES: set REDIS_URL or REDIS_CLUSTER_NODES, not both'];
+}
+
 /** Node refuses a headers deadline past the request deadline: the headers are part of the request. */
 function connectionProblems(e: z.infer<typeof schema> | undefined): string[] {
   if (e === undefined || e.HEADERS_TIMEOUT_SECONDS <= e.REQUEST_TIMEOUT_SECONDS) return [];
@@ -316,6 +345,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     ...backendProblems(env),
     ...edgeProblems(env),
     ...connectionProblems(parsed.data),
+    ...redisProblems(env),
     ...consent.problems,
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
@@ -326,6 +356,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     redisUrl: e.REDIS_URL,
+    redisClusterNodes: e.REDIS_CLUSTER_NODES,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     networkBackend: e.NETWORK_BACKEND,
     networkHttp:

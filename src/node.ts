@@ -27,8 +27,14 @@ async function main(): Promise<void> {
 
   const logger = createLogger(config.logLevel);
   let store;
-  if (config.redisUrl) {
-    store = new RedisStore({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix, logger });
+  const redis = config.redisClusterNodes ? 'redis-cluster' : config.redisUrl ? 'redis' : undefined;
+  if (redis !== undefined) {
+    store = new RedisStore({
+      url: config.redisUrl,
+      clusterNodes: config.redisClusterNodes,
+      keyPrefix: config.redisKeyPrefix,
+      logger,
+    });
     await store.connect();
   } else {
     store = new MemoryStore(systemClock);
@@ -60,7 +66,7 @@ async function main(): Promise<void> {
       log.info('camara-gateway listening', {
         url: config.publicUrl,
         address: `${info.address}:${info.port}`,
-        store: config.redisUrl ? 'redis' : 'memory',
+        store: redis ?? 'memory',
         network: config.networkBackend,
       });
     },

@@ -2,6 +2,7 @@ import type { JWK } from 'jose';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { StoreUnavailableError, type Store } from '../store/port.js';
+import { applicationKeys } from '../store/keys.js';
 
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
 
@@ -27,13 +28,13 @@ export type Application = {
   redirectUris?: readonly string[] | undefined;
 };
 
-const KEY = (clientId: string) => `app:${clientId}`;
+const KEY = applicationKeys.record;
 /**
  * Written with every application record: its absence, when a lookup misses, means the store lost
  * the registry (Redis restarted without persistence, flushed, or evicting keys), not that the
  * client is unknown. DESIGN §3: such a store is unavailable (503), never a 401.
  */
-const MARKER_KEY = 'app-registry';
+const MARKER_KEY = applicationKeys.registryMarker;
 const CACHE_MS = 30_000;
 /** One alert per this window while the loss lasts, not one per request. */
 const ALERT_EVERY_MS = 60_000;

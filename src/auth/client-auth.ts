@@ -5,6 +5,7 @@ import { OAuthError } from '../errors.js';
 import { StoreUnavailableError } from '../store/port.js';
 import { ASSERTION_ALGS, checkAssertionTimes, CLOCK_SKEW_S } from './assertion-rules.js';
 import { chargeClient, type LimitedEndpoint } from './endpoint-limits.js';
+import { applicationKeys } from '../store/keys.js';
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** The client authentication methods this server implements (each client is allowed a subset). */
@@ -158,7 +159,7 @@ async function verifyAssertion(
   const exp = payload.exp as number;
   // RFC 7523 §3: the jti is single use within the assertion's lifetime.
   const fresh = await deps.store.setIfAbsent(
-    `jti:${app.clientId}:${String(payload.jti)}`,
+    applicationKeys.assertionJti(app.clientId, String(payload.jti)),
     '1',
     Math.max(1000, (exp - now) * 1000 + 5000),
   );

@@ -5,6 +5,7 @@ import type { Env } from '../http/env.js';
 import { rateLimitHeaders } from '../http/ratelimit-headers.js';
 import type { RateLimitResult, RateLimitRule } from '../store/port.js';
 import { sourceAddress } from './client-address.js';
+import { addressKeys, applicationKeys } from '../store/keys.js';
 
 /** The client-authenticated endpoints (POST), by path or path prefix. */
 export const LIMITED_ENDPOINTS = [
@@ -42,7 +43,7 @@ export const endpointLimits: MiddlewareHandler<Env> = async (c, next) => {
   await c.req.text();
   const now = deps.clock.now();
   const { addressPerMinute, authFailuresPerIp } = deps.config.oauthLimits;
-  const source = `oauth-src:${sourceAddress(c, deps.config.edge)}`;
+  const source = addressKeys.limiter(sourceAddress(c, deps.config.edge));
   const requests: RateLimitRule = { name: 'oauth-address', limit: addressPerMinute, windowMs: 60_000 };
   const failures: RateLimitRule = {
     name: 'auth-failures',
@@ -78,6 +79,10 @@ export async function chargeClient(deps: Deps, endpoint: LimitedEndpoint, client
     limit: deps.config.oauthLimits.clientPerMinute,
     windowMs: 60_000,
   };
-  const result = await deps.store.hit(`oauth:${endpoint}:${clientId}`, [rule], deps.clock.now());
+  const result = await deps.store.hit(
+    applicationKeys.endpointLimiter(endpoint, clientId),
+    [rule],
+    deps.clock.now(),
+  );
   if (!result.allowed) throw tooMany(result);
 }

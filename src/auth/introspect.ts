@@ -46,7 +46,7 @@ async function introspect(
 ): Promise<IntrospectionClaims | null> {
   const asAccess = async () => {
     const found = await findAccessToken(deps, token, clientId);
-    if (found.kind !== 'owned' || (await isRevoked(deps.store, found.token.access.jti))) return null;
+    if (found.kind !== 'owned' || (await isRevoked(deps.store, found.token.access))) return null;
     return found.token.claims;
   };
   const asRefresh = async () => {

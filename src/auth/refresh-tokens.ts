@@ -3,6 +3,7 @@ import type { Deps } from '../deps.js';
 import { OAuthError } from '../errors.js';
 import { revokeJti, type RefreshTokenLookup } from './revocation.js';
 import { sha256Hex } from '../hash.js';
+import { refreshKeys } from '../store/keys.js';
 
 /** What a refresh token stands for: one user authorization of one client. */
 export type RefreshGrant = {
@@ -28,14 +29,12 @@ export type RefreshGrant = {
 };
 
 /** An access token issued under a family, remembered until it expires (`exp` in seconds). */
-export type IssuedAccess = { jti: string; exp: number };
+export type IssuedAccess = { clientId: string; jti: string; exp: number };
 
-const TOKEN_KEY = (hash: string) => `rt:${hash}`;
-const USED_KEY = (hash: string) => `rt-used:${hash}`;
-/** The hash of the one live token of a family; deleting it kills the family. */
-const FAMILY_KEY = (familyId: string) => `rt-family:${familyId}`;
-/** The live access tokens issued under a family, revoked with it (RFC 7009 §2.1). */
-const FAMILY_ACCESS_KEY = (familyId: string) => `rt-family-at:${familyId}`;
+const TOKEN_KEY = refreshKeys.token;
+const USED_KEY = refreshKeys.used;
+const FAMILY_KEY = refreshKeys.family;
+const FAMILY_ACCESS_KEY = refreshKeys.familyAccess;
 
 /** A missing pseudonym key comes back with a restart: no point in retrying every second. */
 const KEY_MISSING_RETRY_S = 60;
@@ -131,7 +130,7 @@ export async function revokeRefreshFamily(deps: Deps, familyId: string): Promise
   await deps.store.del(FAMILY_KEY(familyId));
   const now = deps.clock.now();
   for (const access of await familyAccessTokens(deps, familyId)) {
-    await revokeJti(deps.store, access.jti, access.exp, now);
+    await revokeJti(deps.store, access, now);
   }
   await deps.store.del(FAMILY_ACCESS_KEY(familyId));
 }

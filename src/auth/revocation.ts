@@ -1,22 +1,31 @@
 import { decodeJwt } from 'jose';
 import type { Deps } from '../deps.js';
 import type { Store } from '../store/port.js';
+import { applicationKeys } from '../store/keys.js';
 import type { AccessContext } from './access-context.js';
 
 /**
- * Revoked access tokens (RFC 7009): `revoked:<jti>` in the shared store, kept until the token's
- * own `exp`, so that every process sharing the store refuses the token on its next call.
+ * Revoked access tokens (RFC 7009): one key per `jti` in the shared store, kept until the token's
+ * own `exp`, so that every process sharing the store refuses the token on its next call. Keyed
+ * under the client (store/keys.ts): the protected call reads it beside the client's limiter.
  */
-const revokedKey = (jti: string) => `revoked:${jti}`;
+const revokedKey = (token: TokenId) => applicationKeys.revokedToken(token.clientId, token.jti);
+
+/** What names an access token in the store: its client and `jti`; `exp` in seconds. */
+export type TokenId = { clientId: string; jti: string };
 
 export async function revokeAccessToken(store: Store, access: AccessContext, nowMs: number): Promise<void> {
-  await revokeJti(store, access.jti, access.exp, nowMs);
+  await revokeJti(store, access, nowMs);
 }
 
-/** Revokes an access token by its `jti` and `exp` (seconds): the token need not be at hand. */
-export async function revokeJti(store: Store, jti: string, exp: number, nowMs: number): Promise<void> {
-  const ttlMs = exp * 1000 - nowMs;
-  if (ttlMs > 0) await store.set(revokedKey(jti), '1', ttlMs);
+/** Revokes an access token by its client, `jti` and `exp` (seconds): the token need not be at hand. */
+export async function revokeJti(
+  store: Store,
+  token: TokenId & { exp: number },
+  nowMs: number,
+): Promise<void> {
+  const ttlMs = token.exp * 1000 - nowMs;
+  if (ttlMs > 0) await store.set(revokedKey(token), '1', ttlMs);
 }
 
 /**
@@ -27,20 +36,20 @@ export async function revokeJti(store: Store, jti: string, exp: number, nowMs: n
  */
 export async function spendAccessToken(
   store: Store,
-  access: Pick<AccessContext, 'jti' | 'exp'>,
+  access: Pick<AccessContext, 'clientId' | 'jti' | 'exp'>,
   nowMs: number,
   marginMs: number,
 ): Promise<boolean> {
   const ttlMs = Math.max(1000, access.exp * 1000 - nowMs + marginMs);
-  return store.setIfAbsent(revokedKey(access.jti), '1', ttlMs);
+  return store.setIfAbsent(revokedKey(access), '1', ttlMs);
 }
 
 /**
  * One store read. The resource pipeline issues it together with the rate-limit hit so that both
  * travel in the same round trip (DESIGN §2 hot-path budget; ratelimit/middleware.ts).
  */
-export async function isRevoked(store: Store, jti: string): Promise<boolean> {
-  return (await store.get(revokedKey(jti))) !== null;
+export async function isRevoked(store: Store, token: TokenId): Promise<boolean> {
+  return (await store.get(revokedKey(token))) !== null;
 }
 
 /** RFC 7662 §2.2 members of an active token (besides `active`). */

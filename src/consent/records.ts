@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Pseudonymizer } from '../privacy/pseudonym.js';
 import type { Store } from '../store/port.js';
 import type { Actor, ConsentView } from './port.js';
+import { subscriberKeys } from '../store/keys.js';
 
 const DAY_MS = 86_400_000;
 /** A lapsed or withdrawn consent stays readable this long (Consent Info EXPIRED / REVOKED). */
@@ -18,8 +19,7 @@ export type StoredRecord = Omit<ConsentView, 'status'> & {
   withdrawnBy?: Actor | undefined;
 };
 
-const recordKey = (subject: string, clientId: string, purpose: string) =>
-  `consent:${subject}:${encodeURIComponent(clientId)}:${purpose}`;
+const recordKey = subscriberKeys.consent;
 
 /** The status the platform shows: a granted consent past its expiry is `expired`. */
 export function statusOf(record: StoredRecord, now: number): ConsentView['status'] {

@@ -1,6 +1,7 @@
 import { CompactEncrypt, compactDecrypt } from 'jose';
 import type { Store } from '../store/port.js';
 import type { ConsentRequest, ConsentRequestStatus } from './port.js';
+import { grantKeys, subscriberKeys } from '../store/keys.js';
 
 /** A request stays readable this long after it expires: polls get `expired`, replays a clear error. */
 export const REQUEST_RETENTION_MS = 3_600_000;
@@ -19,11 +20,10 @@ export type StoredRequest = Omit<ConsentRequest, 'subscriber' | 'status'> & {
 
 const DAY_MS = 86_400_000;
 
-const requestKey = (id: string) => `consent-req:${id}`;
-const captureKey = (clientId: string, subject: string) => `consent-capture:${clientId}:${subject}`;
-const decidedKey = (id: string) => `consent-decided:${id}`;
-const pendingKey = (subject: string, clientId: string, purpose: string) =>
-  `consent-pending:${subject}:${encodeURIComponent(clientId)}:${purpose}`;
+const requestKey = grantKeys.consentRequest;
+const captureKey = (clientId: string, subject: string) => subscriberKeys.captureBudget(subject, clientId);
+const decidedKey = grantKeys.consentDecided;
+const pendingKey = subscriberKeys.pendingConsent;
 
 export class ConsentRequests {
   constructor(

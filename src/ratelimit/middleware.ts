@@ -5,6 +5,7 @@ import { ApiError } from '../errors.js';
 import type { Env } from '../http/env.js';
 import { rateLimitHeaders } from '../http/ratelimit-headers.js';
 import { planRules } from './plans.js';
+import { applicationKeys } from '../store/keys.js';
 
 /**
  * DESIGN §2 step 3: one atomic store call per request counts the hit against the application's
@@ -17,13 +18,17 @@ import { planRules } from './plans.js';
 export async function limit(c: Context<Env>): Promise<void> {
   const deps = c.get('deps');
   const access = c.get('access');
-  const revoked = isRevoked(deps.store, access.jti);
+  const revoked = isRevoked(deps.store, access);
   revoked.catch(() => {}); // awaited below; not left unhandled if the application lookup throws
   const app = await deps.applications.get(access.clientId); // in-process cache on the hot path
   // A token of a deleted or suspended application is no longer valid (RFC 6750 §3.1).
   if (app === null || app.status !== 'active') throw invalidToken();
   const [result, isTokenRevoked] = await Promise.all([
-    deps.store.hit(`app:${access.clientId}`, planRules(deps.plans, app.plan), deps.clock.now()),
+    deps.store.hit(
+      applicationKeys.limiter(access.clientId),
+      planRules(deps.plans, app.plan),
+      deps.clock.now(),
+    ),
     revoked,
   ]);
   if (isTokenRevoked) throw invalidToken();

@@ -4,6 +4,8 @@
  * test/contract/store-contract.ts. Keys are plain strings; engines add their own prefix.
  */
 
+import { hashTagOf } from './keys.js';
+
 /** One fixed-window limit: at most `limit` hits per `windowMs`. */
 export type RateLimitRule = { name: string; limit: number; windowMs: number };
 
@@ -72,8 +74,13 @@ export function windowOf(rule: RateLimitRule, now: number): { index: number; res
   return { index, resetMs: Math.max(1, Math.ceil((index + 1) * rule.windowMs - now)) };
 }
 
+/**
+ * The counter of one rule in one window. A hit's counters share one Lua script, so one cluster
+ * slot: they keep the hash tag of `key` (store/keys.ts), and a key without one becomes the tag.
+ */
 export function counterKey(key: string, rule: RateLimitRule, index: number): string {
-  return `rl:${key}:${rule.name}:${index}`;
+  const tagged = hashTagOf(key) === undefined ? `{${key}}` : key;
+  return `rl:${tagged}:${rule.name}:${index}`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
 import {
   checkRules,
@@ -13,27 +13,23 @@ import {
   type Store,
 } from './port.js';
 import { TurnBatch, type Script } from './redis-batch.js';
+import { createRedisClient, type RedisClient, type RedisClientOptions } from './redis-client.js';
 import { HIT, HIT_MANY, TAKE, UNHIT } from './redis-scripts.js';
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
 
 const script = (source: string): Script => ({ source, sha: sha1(source) });
 
-export type RedisStoreOptions = {
-  url: string;
-  keyPrefix: string;
-  /** Upper bound of one command, for a server that accepts connections but does not answer. */
-  commandTimeoutMs?: number;
-  logger?: Logger;
-};
+export type RedisStoreOptions = RedisClientOptions & { logger?: Logger };
 
 /**
- * The shared engine. Fails fast while Redis is down (no offline queue, no retry of a command
- * whose connection broke, bounded command time) so that the platform answers 503 at once instead
- * of hanging, and reconnects by itself. Keys carry `keyPrefix`, script keys included.
+ * The shared engine, on one Redis server or a Redis Cluster (redis-client.ts). Fails fast while
+ * Redis is down so that the platform answers 503 at once instead of hanging, and reconnects by
+ * itself. Keys carry `keyPrefix`, script keys included; on a cluster each script's keys share one
+ * hash tag (store/keys.ts).
  */
 export class RedisStore implements Store {
-  readonly client: Redis;
+  readonly client: RedisClient;
   readonly scripts = {
     hit: script(HIT),
     take: script(TAKE),
@@ -42,23 +38,16 @@ export class RedisStore implements Store {
   };
   private scriptsLoaded: Promise<void> = Promise.resolve();
   private down = false;
-  private readonly batch: TurnBatch;
+  /**
+   * One server only: the batch gathers the reads and hits of every call in a turn into one MGET
+   * and one script, whose keys belong to many applications and subscribers, so many slots. On a
+   * cluster each command goes alone and ioredis gathers a turn's commands into one write per node.
+   */
+  private readonly batch: TurnBatch | undefined;
 
   constructor(options: RedisStoreOptions) {
-    const redisOptions: RedisOptions = {
-      keyPrefix: options.keyPrefix,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: options.commandTimeoutMs ?? 2000,
-      connectTimeout: 2000,
-      lazyConnect: true,
-      // Commands issued in the same turn of the event loop leave in one write: the hot path's
-      // rate-limit hit and revocation read cost one round trip (DESIGN §2).
-      enableAutoPipelining: true,
-      retryStrategy: (times) => Math.min(100 * times, 1000),
-    };
-    this.client = new Redis(options.url, redisOptions);
-    this.batch = new TurnBatch(this.client, this.scripts.hitMany);
+    this.client = createRedisClient(options);
+    this.batch = this.client instanceof Redis ? new TurnBatch(this.client, this.scripts.hitMany) : undefined;
     const log = options.logger;
     // Connection errors surface per command as 503; the client keeps reconnecting. One log line
     // per outage, not one per reconnection attempt.
@@ -84,8 +73,11 @@ export class RedisStore implements Store {
     await this.scriptsLoaded;
   }
 
+  /** On a cluster, into every master: a script runs on the master of its keys' slot. */
   private async loadScripts(): Promise<void> {
-    for (const s of Object.values(this.scripts)) await this.client.script('LOAD', s.source);
+    const servers = this.client instanceof Redis ? [this.client] : this.client.nodes('master');
+    for (const server of servers)
+      for (const s of Object.values(this.scripts)) await server.script('LOAD', s.source);
   }
 
   private async run<T>(op: () => Promise<T>): Promise<T> {
@@ -110,7 +102,8 @@ export class RedisStore implements Store {
 
   /** Gathered with the turn's other reads and hits (redis-batch.ts) unless auto-pipelining is off. */
   get(key: string): Promise<string | null> {
-    if (!this.client.options.enableAutoPipelining) return this.run(() => this.client.get(key));
+    if (this.batch === undefined || !this.client.options.enableAutoPipelining)
+      return this.run(() => this.client.get(key));
     return this.batch.get(key);
   }
 
@@ -164,7 +157,8 @@ export class RedisStore implements Store {
    * the turn's other hits join the batch (redis-batch.ts), sent in that same write.
    */
   private hitCounters(keys: string[], args: number[]): Promise<unknown> {
-    if (!this.client.options.enableAutoPipelining) return this.evalScript(this.scripts.hit, keys, args);
+    if (this.batch === undefined || !this.client.options.enableAutoPipelining)
+      return this.evalScript(this.scripts.hit, keys, args);
     if (this.batch.hitSent) return this.batch.hit(keys, args);
     this.batch.begin();
     this.batch.hitSent = true;

@@ -12,6 +12,7 @@ import {
   type FlowsPlatform,
   type TestClient,
 } from '../support/flows.js';
+import { refreshKeys } from '../../src/store/keys.js';
 
 type Tokens = {
   access_token: string;
@@ -74,8 +75,8 @@ describe('refresh tokens (ICM §7.5: offline_access, rotation)', () => {
     const p = await flowsPlatform();
     const token = await refreshTokenFor(p);
     const { sha256Hex } = await import('../../src/hash.js');
-    expect(await p.deps.store.get(`rt:${token}`)).toBeNull();
-    expect(await p.deps.store.get(`rt:${sha256Hex(token)}`)).not.toBeNull();
+    expect(await p.deps.store.get(refreshKeys.token(token))).toBeNull();
+    expect(await p.deps.store.get(refreshKeys.token(sha256Hex(token)))).not.toBeNull();
   });
 
   it('kills the whole family when a rotated token comes back (reuse detection)', async () => {

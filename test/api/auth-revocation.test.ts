@@ -10,6 +10,7 @@ import {
   type TestClient,
 } from '../e2e/support/oauth.js';
 import { errorOf, post, testPlatform, type TestPlatform } from '../support/app.js';
+import { applicationKeys } from '../../src/store/keys.js';
 
 const CHECK = '/sim-swap/v2/check';
 const BODY = { phoneNumber: '+34600000001' };
@@ -77,11 +78,12 @@ describe('POST /oauth2/revoke (RFC 7009)', () => {
   it('keeps the revocation exactly until the token expires', async () => {
     const token = await clientCredentialsToken(p.app, client);
     const { jti, exp } = decodeJwt(token) as { jti: string; exp: number };
+    const key = applicationKeys.revokedToken(client.clientId, jti);
     await revoke(token);
     p.clock.set(exp * 1000 - 1);
-    expect(await p.deps.store.get(`revoked:${jti}`)).toBe('1');
+    expect(await p.deps.store.get(key)).toBe('1');
     p.clock.set(exp * 1000);
-    expect(await p.deps.store.get(`revoked:${jti}`)).toBeNull();
+    expect(await p.deps.store.get(key)).toBeNull();
   });
 
   it.each([
@@ -96,7 +98,9 @@ describe('POST /oauth2/revoke (RFC 7009)', () => {
     const token = await clientCredentialsToken(p.app, client);
     p.clock.advance(600_000);
     expect((await revoke(token)).status).toBe(200);
-    expect(await p.deps.store.get(`revoked:${String(decodeJwt(token).jti)}`)).toBeNull();
+    expect(
+      await p.deps.store.get(applicationKeys.revokedToken(client.clientId, String(decodeJwt(token).jti))),
+    ).toBeNull();
   });
 
   it("lets only the owning client revoke: another client's attempt is refused and changes nothing", async () => {

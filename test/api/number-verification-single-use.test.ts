@@ -7,6 +7,7 @@ import {
   startIdentityServer,
   type IdentityServer,
 } from '../e2e/support/identity.js';
+import { applicationKeys } from '../../src/store/keys.js';
 
 /**
  * DESIGN §3: Number Verification tokens are single use. The token is consumed by a successful
@@ -119,16 +120,17 @@ describe('Number Verification single-use marker lifetime (memory)', () => {
 
   it('remembers the use until the token expires, then forgets it', async () => {
     const t = await s.tokens.jwtBearer(`operatortoken:${sandboxOperatorToken(DEVICE)}`, BOTH);
-    const { jti, exp } = await s.deps.tokens.verify(t);
+    const { clientId, jti, exp } = await s.deps.tokens.verify(t);
+    const key = applicationKeys.revokedToken(clientId, jti);
     expect(exp - Math.floor(s.clock.now() / 1000)).toBeLessThanOrEqual(300); // NV: at most 300 s
     expect((await s.get(SHARE, t)).status).toBe(200);
     await s.later(299_000, async () => {
       await expectError(await s.get(SHARE, t), UNAUTHENTICATED);
-      expect(await s.store.get(`revoked:${jti}`)).not.toBeNull();
+      expect(await s.store.get(key)).not.toBeNull();
     });
     // Past exp the token itself is invalid, so the marker can go (kept one skew margin longer).
     await s.later(exp * 1000 - s.clock.now() + 61_000, async () => {
-      expect(await s.store.get(`revoked:${jti}`)).toBeNull();
+      expect(await s.store.get(key)).toBeNull();
       await expectError(await s.get(SHARE, t), UNAUTHENTICATED);
     });
   });

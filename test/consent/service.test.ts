@@ -8,6 +8,7 @@ import { ApiError } from '../../src/errors.js';
 import type { Store } from '../../src/store/port.js';
 import { testPlatform, type TestPlatform } from '../support/app.js';
 import { engines } from '../support/stores.js';
+import { grantKeys, subscriberKeys } from '../../src/store/keys.js';
 
 const key = (byte: number) => base64url.encode(new Uint8Array(32).fill(byte));
 const K1 = `k1:${key(1)}`;
@@ -313,10 +314,12 @@ describe.each(engines())('consent service on $name', (engine) => {
     expect(await rotated.deps.consentManager.check(q())).toEqual({ allowed: true, basis: 'consent' });
     const [active, old] = await rotated.deps.pseudonyms.candidates(NUMBER);
     expect(active).toMatch(/^k2\./);
-    expect(await store.get(`consent:${old}:demo-app:${CREDIT}`)).not.toBeNull();
+    expect(await store.get(subscriberKeys.consent(old as string, 'demo-app', CREDIT))).not.toBeNull();
     await rotated.deps.consentManager.withdraw(q(), 'operator');
-    expect(await store.get(`consent:${old}:demo-app:${CREDIT}`)).toBeNull();
-    const record = JSON.parse((await store.get(`consent:${active}:demo-app:${CREDIT}`)) as string) as {
+    expect(await store.get(subscriberKeys.consent(old as string, 'demo-app', CREDIT))).toBeNull();
+    const record = JSON.parse(
+      (await store.get(subscriberKeys.consent(active as string, 'demo-app', CREDIT))) as string,
+    ) as {
       subject: string;
       status: string;
     };
@@ -337,9 +340,9 @@ describe.each(engines())('consent service on $name', (engine) => {
     await m.decideByLink(request.id, 'grant');
     await m.optOut(q({ purpose: FRAUD }), 'operator');
     const raw = [
-      await store.get(`consent-req:${request.id}`),
-      await store.get(`consent:${await p.deps.pseudonyms.of(NUMBER)}:demo-app:${CREDIT}`),
-      await store.get(`consent:${await p.deps.pseudonyms.of(NUMBER)}:demo-app:${FRAUD}`),
+      await store.get(grantKeys.consentRequest(request.id)),
+      await store.get(subscriberKeys.consent(await p.deps.pseudonyms.of(NUMBER), 'demo-app', CREDIT)),
+      await store.get(subscriberKeys.consent(await p.deps.pseudonyms.of(NUMBER), 'demo-app', FRAUD)),
     ];
     for (const value of raw) {
       expect(value).not.toBeNull();

@@ -3,6 +3,7 @@ import { counterKey, windowOf } from '../../src/store/port.js';
 import type { RedisStore } from '../../src/store/redis.js';
 import { basicAuth, PURPOSE } from './support/oauth.js';
 import { startServer, type E2EServer, type Engine } from './support/server.js';
+import { addressKeys } from '../../src/store/keys.js';
 
 const tokenRequest = (server: E2EServer, secret: string) =>
   fetch(`${server.url}/oauth2/token`, {
@@ -39,7 +40,7 @@ describe.each<Engine>(['memory', 'redis'])(
       });
       // Counted under the socket's address (no proxy header configured).
       const rule = { name: 'auth-failures', limit: 2, windowMs: 15 * 60_000 };
-      const key = counterKey('oauth-src:127.0.0.1', rule, windowOf(rule, Date.now()).index);
+      const key = counterKey(addressKeys.limiter('127.0.0.1'), rule, windowOf(rule, Date.now()).index);
       expect(await server.store.get(key)).toBe('2');
     });
   },

@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RedisStore } from '../../src/store/redis.js';
 import { PURPOSE } from './support/oauth.js';
@@ -15,6 +16,7 @@ const check = (server: E2EServer, token: string) =>
  * command of the call, and no command issued after a reply came back, is one round trip.
  */
 async function redisWrites(store: RedisStore, action: () => Promise<void>): Promise<string[]> {
+  if (!(store.client instanceof Redis)) throw new Error('one Redis server expected');
   const stream = store.client.stream;
   const original = stream.write;
   const writes: string[] = [];

@@ -68,9 +68,9 @@ describe('RedisStore', () => {
     await store.hit('pfx', rules, now);
     const keys = await raw.keys(`${prefix}*`);
     expect(keys).toEqual(
-      expect.arrayContaining([`${prefix}plain`, `${prefix}claim`, `${prefix}rl:pfx:burst:${now / 60_000}`]),
+      expect.arrayContaining([`${prefix}plain`, `${prefix}claim`, `${prefix}rl:{pfx}:burst:${now / 60_000}`]),
     );
-    expect(await raw.exists('plain', 'claim', `rl:pfx:burst:${now / 60_000}`)).toBe(0);
+    expect(await raw.exists('plain', 'claim', `rl:{pfx}:burst:${now / 60_000}`)).toBe(0);
   });
 
   it('never lets 5 connections × 20 concurrent hits exceed the limit', async () => {
@@ -81,7 +81,7 @@ describe('RedisStore', () => {
     );
     await Promise.all(peers.map((peer) => peer.close()));
     expect(results.filter((r) => r.allowed)).toHaveLength(30);
-    expect(await raw.get(`${prefix}rl:peers:burst:${now / 60_000}`)).toBe('30');
+    expect(await raw.get(`${prefix}rl:{peers}:burst:${now / 60_000}`)).toBe('30');
   });
 
   it('fails every operation at once with StoreUnavailableError when Redis cannot be reached', async () => {

@@ -53,7 +53,7 @@ describe('RedisStore: reads and hits of one turn', () => {
     await raw.script('FLUSH');
     const results = await Promise.all(CALLS.map(([app, rules]) => store.hit(`flush:${app}`, rules, now)));
     expect(results.filter((r) => r.allowed)).toHaveLength(3 + 5 + 8);
-    expect(await raw.get(`${prefix}rl:flush:app0:quota:${Math.floor(now / 60_000)}`)).toBe('3');
+    expect(await raw.get(`${prefix}rl:{flush:app0}:quota:${Math.floor(now / 60_000)}`)).toBe('3');
     expect(await raw.script('EXISTS', store.scripts.hitMany.sha)).toEqual([1]);
   });
 });

@@ -5,6 +5,7 @@ import { constantTimeEqual } from '../../src/hash.js';
 import type { TokenService } from '../../src/auth/tokens.js';
 import { basicAuth, postForm, PURPOSE, registerClient, type TestClient } from '../e2e/support/oauth.js';
 import { testPlatform, type TestPlatform } from '../support/app.js';
+import { applicationKeys } from '../../src/store/keys.js';
 
 const GRANT = { grant_type: 'client_credentials', scope: `${PURPOSE} sim-swap:check` };
 const INVALID_CLIENT = { error: 'invalid_client', error_description: 'client authentication failed' };
@@ -29,7 +30,7 @@ describe('client secrets (client_secret_basic, client_secret_post)', () => {
   });
 
   it('keeps only an HMAC-SHA-256 of the secret under the server key', async () => {
-    const record = (await p.deps.store.get(`app:${client.clientId}`)) as string;
+    const record = (await p.deps.store.get(applicationKeys.record(client.clientId))) as string;
     expect(record).not.toContain(client.secret);
     const stored = (JSON.parse(record) as { secretHash: string }).secretHash;
     expect(stored).toMatch(/^hmac-sha256\$[A-Za-z0-9_-]{43}$/);
@@ -44,7 +45,8 @@ describe('client secrets (client_secret_basic, client_secret_post)', () => {
     const app = (await p.deps.applications.get(client.clientId)) as Application;
     await p.deps.applications.put({ ...app, secretHash: legacy });
     const stored = async () =>
-      (JSON.parse((await p.deps.store.get(`app:${client.clientId}`)) as string) as Application).secretHash;
+      (JSON.parse((await p.deps.store.get(applicationKeys.record(client.clientId))) as string) as Application)
+        .secretHash;
     await expectInvalidClient(await send({}, { authorization: basicAuth(client.clientId, 'wrong') }));
     expect(await stored()).toBe(legacy);
     expect((await send({}, { authorization: basicAuth(client.clientId, client.secret) })).status).toBe(200);
@@ -57,7 +59,9 @@ describe('client secrets (client_secret_basic, client_secret_post)', () => {
     const app = (await p.deps.applications.get(client.clientId)) as Application;
     await p.deps.applications.put({ ...app, secretHash: legacy, status: 'suspended' });
     await p.deps.applications.upgradeSecretHash(client.clientId, 'pbkdf2-sha256$other', 'hmac-sha256$x');
-    const record = JSON.parse((await p.deps.store.get(`app:${client.clientId}`)) as string) as Application;
+    const record = JSON.parse(
+      (await p.deps.store.get(applicationKeys.record(client.clientId))) as string,
+    ) as Application;
     expect([record.secretHash, record.status]).toEqual([legacy, 'suspended']);
   });
 

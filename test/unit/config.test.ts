@@ -33,6 +33,7 @@ describe('parseConfig', () => {
       port: 8080,
       publicUrl: 'http://localhost:8080',
       redisUrl: undefined,
+      redisClusterNodes: undefined,
       redisKeyPrefix: 'cg:',
       networkBackend: 'sandbox',
       networkHttp: undefined,

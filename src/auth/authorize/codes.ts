@@ -2,6 +2,7 @@ import { base64url } from 'jose';
 import type { Deps } from '../../deps.js';
 import { sha256, sha256Hex } from '../../hash.js';
 import type { AuthorizeRequest } from './request.js';
+import { grantKeys } from '../../store/keys.js';
 
 /** RFC 6749 §4.1.2: short-lived; ten minutes at most, one minute here. */
 export const CODE_TTL_S = 60;
@@ -12,7 +13,7 @@ const USED_TTL_MS = 3_600_000;
  * What a redemption gave, recorded before the tokens are issued: the access token's `jti` and an
  * upper bound of its `exp` (seconds), and the refresh family it starts, if any.
  */
-export type CodeRedemption = { jti: string; exp: number; familyId?: string | undefined };
+export type CodeRedemption = { clientId: string; jti: string; exp: number; familyId?: string | undefined };
 
 export type CodeGrant = AuthorizeRequest & {
   subscriber: string;
@@ -23,8 +24,8 @@ export type CodeGrant = AuthorizeRequest & {
   expiresAt: number;
 };
 
-const CODE_KEY = (hash: string) => `authz-code:${hash}`;
-const USED_KEY = (hash: string) => `authz-code-used:${hash}`;
+const CODE_KEY = grantKeys.code;
+const USED_KEY = grantKeys.codeUsed;
 
 /** A random code (256 bits) stored by its hash, bound to client, redirect URI and PKCE challenge. */
 export async function issueCode(deps: Deps, grant: Omit<CodeGrant, 'expiresAt'>): Promise<string> {

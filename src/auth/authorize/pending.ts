@@ -2,6 +2,7 @@ import { base64url } from 'jose';
 import type { Deps } from '../../deps.js';
 import { sha256Hex } from '../../hash.js';
 import type { AuthorizeRequest } from './request.js';
+import { grantKeys } from '../../store/keys.js';
 
 /** An authorization waiting for the subscriber's consent, keyed by the consent request id. */
 export type PendingAuthorization = {
@@ -13,7 +14,7 @@ export type PendingAuthorization = {
   bindingHash: string;
 };
 
-const KEY = (consentRequestId: string) => `authz-pending:${consentRequestId}`;
+const KEY = grantKeys.pendingAuthorization;
 
 /** The cookie that ties the return from the consent page to the browser that left for it. */
 export const bindingCookieName = (consentRequestId: string) => `cg_authz_${consentRequestId}`;

@@ -1,6 +1,7 @@
 import { base64url } from 'jose';
 import type { Deps } from '../../deps.js';
 import { sha256Hex } from '../../hash.js';
+import { grantKeys } from '../../store/keys.js';
 
 /** One backchannel authentication request (CIBA Core §7), between bc-authorize and the token. */
 export type CibaRequest = {
@@ -30,7 +31,7 @@ export type CibaRequest = {
 };
 
 /** The auth_req_id is a bearer secret of the client: stored by its hash only. */
-const KEY = (authReqId: string) => `ciba:${sha256Hex(authReqId)}`;
+const KEY = (authReqId: string) => grantKeys.ciba(sha256Hex(authReqId));
 /** Store lifetime beyond `expiresAt`, so that a late poll still learns expired_token. */
 const GRACE_MS = 60_000;
 

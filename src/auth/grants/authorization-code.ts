@@ -67,6 +67,7 @@ export async function authorizationCode(ctx: GrantContext, app: Application): Pr
   if (!basis.allowed) throw new OAuthError('invalid_grant', 'no legal basis for this purpose any more');
   // Recorded before the tokens exist, so that a reuse arriving meanwhile can revoke them.
   const redemption: CodeRedemption = {
+    clientId: app.clientId,
     jti: crypto.randomUUID(),
     exp: Math.floor(deps.clock.now() / 1000) + deps.config.accessTokenTtlSeconds,
     familyId: grant.offlineAccess ? crypto.randomUUID() : undefined,
@@ -93,6 +94,6 @@ export async function authorizationCode(ctx: GrantContext, app: Application): Pr
 }
 
 async function revokeRedemption(deps: Deps, redemption: CodeRedemption): Promise<void> {
-  await revokeJti(deps.store, redemption.jti, redemption.exp, deps.clock.now());
+  await revokeJti(deps.store, redemption, deps.clock.now());
   if (redemption.familyId !== undefined) await revokeRefreshFamily(deps, redemption.familyId);
 }

@@ -50,7 +50,7 @@ export async function issueUserTokens(deps: Deps, grant: UserGrant): Promise<{ r
     ttlSeconds: Math.min(...caps),
     ...(grant.jti === undefined ? {} : { jti: grant.jti }),
   });
-  const access: IssuedAccess = { jti: issued.jti, exp: issued.exp };
+  const access: IssuedAccess = { clientId: grant.app.clientId, jti: issued.jti, exp: issued.exp };
   const response: TokenResponse = {
     access_token: issued.token,
     token_type: 'Bearer',

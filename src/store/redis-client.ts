@@ -1,0 +1,69 @@
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+
+/** A seed node of a Redis Cluster: the client learns the others (and the slots) from it. */
+export type ClusterSeed = { host: string; port: number };
+
+export type RedisClientOptions = {
+  /** One server: `redis://` or `rediss://`. */
+  url?: string | undefined;
+  /** A Redis Cluster, by seed nodes; when set, `url` is not used. */
+  clusterNodes?: readonly ClusterSeed[] | undefined;
+  keyPrefix: string;
+  /** Upper bound of one command, for a server that accepts connections but does not answer. */
+  commandTimeoutMs?: number | undefined;
+};
+
+/** Either client: both implement every command the engine sends, scripts included. */
+export type RedisClient = Redis | Cluster;
+
+/**
+ * The connection settings of the engine, for one server and for every node of a cluster alike:
+ * fail fast while a server is down (no offline queue, no retry of a command whose connection
+ * broke, bounded command time), so that the platform answers 503 at once instead of hanging, and
+ * reconnect by itself.
+ */
+function connectionOptions(options: RedisClientOptions): RedisOptions {
+  return {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: options.commandTimeoutMs ?? 2000,
+    connectTimeout: 2000,
+    lazyConnect: true,
+    retryStrategy: (times) => Math.min(100 * times, 1000),
+  };
+}
+
+export function createRedisClient(options: RedisClientOptions): RedisClient {
+  if (options.clusterNodes !== undefined && options.clusterNodes.length > 0) {
+    const clusterOptions: ClusterOptions = {
+      keyPrefix: options.keyPrefix,
+      // Commands leave in one write per node and turn; every script's keys share one slot
+      // (store/keys.ts), so each command goes whole to the master of that slot.
+      enableAutoPipelining: true,
+      enableOfflineQueue: false,
+      lazyConnect: true,
+      redisOptions: connectionOptions(options),
+      clusterRetryStrategy: (times) => Math.min(100 * times, 1000),
+      // MOVED and ASK are followed (a slot moving); CLUSTERDOWN and a lost node are retried a few
+      // times, 100 ms apart, then the command fails: the store answers 503, never a bypass.
+      maxRedirections: 8,
+      retryDelayOnMoved: 0,
+      retryDelayOnFailover: 100,
+      retryDelayOnClusterDown: 100,
+      retryDelayOnTryAgain: 100,
+      slotsRefreshTimeout: 2000,
+    };
+    return new Cluster(
+      options.clusterNodes.map((n) => ({ host: n.host, port: n.port })),
+      clusterOptions,
+    );
+  }
+  if (options.url === undefined) throw new TypeError('redis store: a url or cluster nodes are required');
+  return new Redis(options.url, {
+    ...connectionOptions(options),
+    keyPrefix: options.keyPrefix,
+    // Commands issued in the same turn of the event loop leave in one write: the hot path's
+    // rate-limit hit and revocation read cost one round trip (DESIGN §2).
+    enableAutoPipelining: true,
+  });
+}
