@@ -5,6 +5,18 @@
  */
 /** The application that bench/platform-server.ts registers on its high-limit plan. */
 export const BENCH_CLIENT_ID = 'bench-app';
+/** Its twin that authenticates with `private_key_jwt` (the sandbox demo-backend key). */
+export const BENCH_SIGNED_CLIENT_ID = 'bench-signed';
+/** The platform's PUBLIC_URL in the benchmark: its issuer, an accepted assertion audience. */
+export const BENCH_ISSUER = 'http://gateway.bench';
+/** The peer's access tokens (bench/peer-server.ts): issuer, audience, the scope it requires. */
+export const PEER_ISSUER = 'https://idp.bench';
+export const PEER_AUDIENCE = 'https://api.bench';
+export const PEER_SCOPE = 'sim-swap:check';
+/** node-oidc-provider's issuer, resource (its tokens' audience) and scope (bench/oidc-server.ts). */
+export const OIDC_ISSUER = 'http://oidc.bench';
+export const OIDC_RESOURCE = 'https://api.bench';
+export const OIDC_SCOPE = 'sim-swap:check';
 
 export type ChildMessage =
   | { type: 'ready'; port: number }

@@ -11,15 +11,22 @@ export type ServerProcess = {
   stop(): Promise<void>;
 };
 
-const STARTUP_MS = 30_000;
+const STARTUP_MS = 60_000;
 
+/**
+ * Starts `script` in its own Node process: TypeScript through tsx, or (`compiled`) a JavaScript
+ * file run by Node alone.
+ */
 export async function startServer(
   script: string,
   env: Record<string, string> = {},
   nodeArgs: readonly string[] = [],
+  compiled = false,
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  const loader = compiled ? [] : ['--import', 'tsx'];
+  const child = spawn(process.execPath, [...nodeArgs, ...loader, script], {
+    // The servers' output goes to stderr: stdout is the report (JSON with --json).
+    stdio: ['ignore', 2, 2, 'ipc'],
     env: { ...process.env, ...env },
   });
   let timer: NodeJS.Timeout | undefined;
@@ -79,6 +86,8 @@ export type RedisProcess = {
   url: string;
   /** User + system CPU time of redis-server so far (INFO cpu), in microseconds. */
   cpuMicros(): Promise<number>;
+  /** Calls per command so far (INFO commandstats), without the benchmark's own INFO calls. */
+  commandCalls(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 };
 
@@ -120,6 +129,13 @@ export async function startRedis(): Promise<RedisProcess> {
       const info = await client.info('cpu');
       const field = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1] ?? 0);
       return Math.round((field('used_cpu_user') + field('used_cpu_sys')) * 1e6);
+    },
+    commandCalls: async () => {
+      const calls: Record<string, number> = {};
+      for (const m of (await client.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
+        if (m[1] !== undefined && m[1] !== 'info') calls[m[1]] = Number(m[2]);
+      }
+      return calls;
     },
     stop: async () => {
       client.disconnect();
