@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   // every counter, never for a refusal.
   const config = parseConfig({
     PUBLIC_URL: BENCH_ISSUER,
-    LOG_LEVEL: 'error',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'error',
     OAUTH_CLIENT_REQUESTS_PER_MINUTE: '1000000',
     OAUTH_ADDRESS_REQUESTS_PER_MINUTE: '1000000',
   });
@@ -43,7 +43,9 @@ async function main(): Promise<void> {
   if (process.env.BENCH_STORE === 'redis') {
     const url = process.env.BENCH_REDIS_URL;
     if (!url) throw new Error('BENCH_REDIS_URL is required for the redis store');
-    const redis = new RedisStore({ url, keyPrefix: 'bench:' });
+    // Each platform process has its own key prefix: processes sharing one redis-server would
+    // otherwise overwrite each other's application records (secret hashes keyed per process).
+    const redis = new RedisStore({ url, keyPrefix: process.env.BENCH_KEY_PREFIX ?? 'bench:' });
     await redis.connect();
     await redis.ping();
     store = redis;

@@ -1,6 +1,7 @@
 import type { LoadResult } from './load.js';
 import type { ProfileSummary } from './profile.js';
 import type { Scenario } from './scenarios.js';
+import type { RedisSnapshot } from './servers.js';
 
 /** One measurement window of one scenario. */
 export type Measured = {
@@ -9,10 +10,8 @@ export type Measured = {
   wallMicros: number;
   /** CPU time of the server process during the window (user, system), in microseconds. */
   serverCpu: NodeJS.CpuUsage;
-  /** CPU time of redis-server during the window (scenarios that use Redis). */
-  redisCpuMicros: number | undefined;
-  /** Calls per Redis command during the window (INFO commandstats deltas). */
-  redisCalls: Record<string, number> | undefined;
+  /** redis-server's counters over the window (scenarios that use Redis): see RedisSnapshot. */
+  redis: RedisSnapshot | undefined;
   /** CPU time of this process (the load generator) during the window. */
   loadGenCpuMicros: number;
 };
@@ -38,6 +37,8 @@ export type Figures = {
   redisUsPerCall: number | null;
   /** Redis commands per call, commands run inside a Lua script included (INFO commandstats). */
   redisCommandsPerCall: Record<string, number> | null;
+  /** Network round trips to Redis per call (read events of redis-server, over every round). */
+  roundTripsPerCall: number | null;
   /** Script calls (EVALSHA, EVAL) per call: each is one command sent. */
   redisScriptsPerCall: number | null;
   /** Share of one core used by the server process and by the load generator. */
@@ -67,10 +68,15 @@ export function figures(runs: Measured[]): Figures {
   if (scenario.redis) {
     commands = {};
     for (const m of runs) {
-      for (const [name, calls] of Object.entries(m.redisCalls ?? {}))
+      for (const [name, calls] of Object.entries(m.redis?.calls ?? {}))
         commands[name] = (commands[name] ?? 0) + calls;
     }
-    for (const name of Object.keys(commands)) commands[name] = round((commands[name] ?? 0) / requests, 3);
+    for (const name of Object.keys(commands)) {
+      const perCall = round((commands[name] ?? 0) / requests, 3);
+      // Commands another scenario sent (the keys of one redis-server are shared) round to 0.
+      if (perCall > 0) commands[name] = perCall;
+      else delete commands[name];
+    }
   }
   return {
     id: scenario.id,
@@ -86,9 +92,12 @@ export function figures(runs: Measured[]): Figures {
     cpuUsPerCallRange: [round(Math.min(...perCall)), round(Math.max(...perCall))],
     kernelUsPerCall: round(median(runs.map((m) => m.serverCpu.system / Math.max(1, m.result.requests)))),
     redisUsPerCall: scenario.redis
-      ? round(median(runs.map((m) => (m.redisCpuMicros ?? 0) / Math.max(1, m.result.requests))))
+      ? round(median(runs.map((m) => (m.redis?.cpuMicros ?? 0) / Math.max(1, m.result.requests))))
       : null,
     redisCommandsPerCall: commands,
+    roundTripsPerCall: scenario.redis
+      ? round(runs.reduce((n, m) => n + (m.redis?.reads ?? 0), 0) / Math.max(1, requests), 3)
+      : null,
     redisScriptsPerCall: commands === null ? null : round((commands.evalsha ?? 0) + (commands.eval ?? 0), 3),
     serverCore: round(median(runs.map((m) => (m.serverCpu.user + m.serverCpu.system) / m.wallMicros)), 2),
     loadGenCore: round(median(runs.map((m) => m.loadGenCpuMicros / m.wallMicros)), 2),
@@ -142,7 +151,10 @@ export function printTable(rows: Figures[]): void {
       'µs CPU/call: its CPU time (user + system) per call, median of the rounds, of which kernel; ' +
       'redis µs: redis-server CPU per call',
   );
-  console.log('\nRedis commands per call (INFO commandstats; commands a Lua script runs count too):');
+  console.log(
+    '\nRedis per call: round trips (read events of redis-server: one per batch a client sends, however ' +
+      'many commands it packs); commands (INFO commandstats, where the commands a Lua script runs count too):',
+  );
   for (const r of rows) {
     if (r.redisCommandsPerCall === null) continue;
     const list = Object.entries(r.redisCommandsPerCall)
@@ -150,7 +162,9 @@ export function printTable(rows: Figures[]): void {
       .sort((a, b) => b[1] - a[1])
       .map(([name, n]) => `${name} ${n}`)
       .join(', ');
-    console.log(`  ${r.name.padEnd(48)} scripts ${r.redisScriptsPerCall}; ${list}`);
+    console.log(
+      `  ${r.name.padEnd(48)} round trips ${r.roundTripsPerCall}; scripts ${r.redisScriptsPerCall}; ${list}`,
+    );
   }
 }
 
@@ -162,4 +176,25 @@ export function printProfile(summary: ProfileSummary, file: string): void {
   console.log('top functions by self time:');
   for (const [fn, share] of summary.functions)
     console.log(`  ${(share * 100).toFixed(1).padStart(5)}%  ${fn}`);
+}
+
+/** The --json output: one object per scenario, the figures under stable names. */
+export function jsonRows(rows: Figures[]): Record<string, unknown>[] {
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    peer: r.peer,
+    requestsPerSecond: r.rps,
+    p50Ms: r.p50,
+    p99Ms: r.p99,
+    cpuMicrosPerCall: r.cpuUsPerCall,
+    cpuMicrosPerCallRange: r.cpuUsPerCallRange,
+    redisMicrosPerCall: r.redisUsPerCall,
+    ...(r.roundTripsPerCall === null ? {} : { roundTripsPerCall: r.roundTripsPerCall }),
+    ...(r.redisCommandsPerCall === null ? {} : { redisCommandsPerCall: r.redisCommandsPerCall }),
+    rounds: r.rounds,
+    requests: r.requests,
+    failed: r.non2xx + r.errors,
+  }));
 }

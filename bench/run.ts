@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { compilePlatformServer } from './build.js';
 import { load } from './load.js';
 import { mainProfile, summarise } from './profile.js';
-import { figures, printProfile, printTable, type Figures, type Measured } from './report.js';
+import { figures, jsonRows, printProfile, printTable, type Figures, type Measured } from './report.js';
 import {
   credentials,
   platformToken,
@@ -28,7 +28,7 @@ const USAGE = `usage: npm run bench -- [--quick] [--json] [--rounds n] [--durati
   --quick        1 s warm-up + 2 s measured per window, without the Hono control (about 2 minutes)
   --json         print the figures as JSON on stdout (progress goes to stderr)
   --rounds       alternating rounds (default 3); each figure is the median of the rounds
-  --duration     seconds measured per window (default 8; 2 with --quick)
+  --duration     seconds measured per window (default 7; 2 with --quick)
   --warmup       seconds of load before each window (default 2; 1 with --quick)
   --connections  concurrent connections (default 10)
   --only         comma-separated scenario ids (e.g. platform-redis,peer-cache)
@@ -75,7 +75,7 @@ function options(): Options {
   };
   const quick = values.quick;
   return {
-    duration: integer('duration', values.duration ?? (quick ? '2' : '8'), 1, 60),
+    duration: integer('duration', values.duration ?? (quick ? '2' : '7'), 1, 60),
     warmup: integer('warmup', values.warmup ?? (quick ? '1' : '2'), 0, 30),
     connections: integer('connections', values.connections, 1, 100),
     rounds: integer('rounds', values.rounds, 1, 10),
@@ -121,8 +121,7 @@ async function measure(
   if (o.warmup > 0) await run(o.warmup);
   const before = {
     server: await server.cpu(),
-    redisCpu: scenario.redis ? await redis.cpuMicros() : 0,
-    redisCalls: scenario.redis ? await redis.commandCalls() : {},
+    redis: scenario.redis ? await redis.snapshot() : undefined,
     self: process.cpuUsage(),
     at: performance.now(),
   };
@@ -130,22 +129,23 @@ async function measure(
   const wallMicros = (performance.now() - before.at) * 1000;
   const self = process.cpuUsage(before.self);
   const after = await server.cpu();
-  let redisCpuMicros: number | undefined;
-  let redisCalls: Record<string, number> | undefined;
-  if (scenario.redis) {
-    redisCpuMicros = (await redis.cpuMicros()) - before.redisCpu;
-    const calls = await redis.commandCalls();
-    redisCalls = Object.fromEntries(
-      Object.entries(calls).map(([name, n]) => [name, n - (before.redisCalls[name] ?? 0)]),
-    );
+  let redisDelta: Measured['redis'];
+  if (before.redis !== undefined) {
+    const now = await redis.snapshot();
+    const { calls, cpuMicros, reads } = before.redis;
+    redisDelta = {
+      cpuMicros: now.cpuMicros - cpuMicros,
+      calls: Object.fromEntries(Object.entries(now.calls).map(([name, n]) => [name, n - (calls[name] ?? 0)])),
+      // The second INFO's own read is in the difference.
+      reads: now.reads - reads - 1,
+    };
   }
   return {
     scenario,
     result,
     wallMicros,
     serverCpu: { user: after.user - before.server.user, system: after.system - before.server.system },
-    redisCpuMicros,
-    redisCalls,
+    redis: redisDelta,
     loadGenCpuMicros: self.user + self.system,
   };
 }
@@ -193,7 +193,10 @@ async function main(): Promise<void> {
 
     const runs = new Map<string, Measured[]>();
     for (let round = 1; round <= o.rounds; round++) {
-      for (const scenario of list) {
+      // Each round starts one scenario further (A B C, B C A, C A B): no scenario always runs
+      // first, or always right after the same neighbour.
+      const shift = (round - 1) % list.length;
+      for (const scenario of [...list.slice(shift), ...list.slice(0, shift)]) {
         const server = servers.get(scenario.server);
         if (server === undefined) throw new Error(`no server for ${scenario.id}`);
         progress(`  [${round}/${o.rounds}] ${scenario.name} … `);
@@ -208,15 +211,16 @@ async function main(): Promise<void> {
     const loadAfter = os.loadavg()[0] ?? 0;
     const seconds = Math.round((performance.now() - startedAt) / 1000);
     if (o.json) {
-      const run = { machine, loadAverage: [loadBefore, loadAfter], seconds, ...o };
-      console.log(JSON.stringify({ run, scenarios: rows, verdicts: judged }, null, 2));
+      // Only the figures on stdout; the verdicts as text beside the progress on stderr.
+      console.log(JSON.stringify(jsonRows(rows), null, 2));
+      printVerdicts(judged, progress);
     } else {
       console.log(
         `\n${machine}; load average (1 min) ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after; ` +
           `${o.rounds} rounds × (${o.warmup} s + ${o.duration} s); ${seconds} s in all\n`,
       );
       printTable(rows);
-      printVerdicts(judged);
+      printVerdicts(judged, (text) => process.stdout.write(text));
       printBreakdown(rows);
     }
     if (o.profile) await profile(c, redis, compiled, o, bearer);

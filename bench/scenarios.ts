@@ -91,11 +91,15 @@ export function serverSpecs(c: Credentials, redisUrl: string, compiledPlatform: 
   const peer = { BENCH_PEER_PUBLIC_KEY: c.peer.publicKeyPem, BENCH_REDIS_URL: redisUrl };
   return [
     { id: 'baseline', script: 'bench/baseline-server.ts', env: {} },
-    { id: 'platform-redis', script: 'bench/platform-server.ts', env: { ...platform, BENCH_STORE: 'redis' } },
+    {
+      id: 'platform-redis',
+      script: 'bench/platform-server.ts',
+      env: { ...platform, BENCH_STORE: 'redis', BENCH_KEY_PREFIX: 'platform-tsx:' },
+    },
     {
       id: 'platform-redis-js',
       script: compiledPlatform,
-      env: { ...platform, BENCH_STORE: 'redis' },
+      env: { ...platform, BENCH_STORE: 'redis', BENCH_KEY_PREFIX: 'platform-js:' },
       compiled: true,
     },
     {

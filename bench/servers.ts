@@ -82,12 +82,26 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** redis-server's counters at one moment (one `INFO everything`). */
+export type RedisSnapshot = {
+  /** User + system CPU time of redis-server so far (used_cpu_user + used_cpu_sys), µs. */
+  cpuMicros: number;
+  /**
+   * Calls per command so far (INFO commandstats), without the benchmark's own INFO calls.
+   * Commands a Lua script runs are counted as well as the script call itself.
+   */
+  calls: Record<string, number>;
+  /**
+   * Read events on client sockets so far (total_reads_processed): each is one batch of
+   * commands a client sent and waits on, i.e. one network round trip, however many commands
+   * a pipeline or a script packs into it.
+   */
+  reads: number;
+};
+
 export type RedisProcess = {
   url: string;
-  /** User + system CPU time of redis-server so far (INFO cpu), in microseconds. */
-  cpuMicros(): Promise<number>;
-  /** Calls per command so far (INFO commandstats), without the benchmark's own INFO calls. */
-  commandCalls(): Promise<Record<string, number>>;
+  snapshot(): Promise<RedisSnapshot>;
   stop(): Promise<void>;
 };
 
@@ -125,17 +139,18 @@ export async function startRedis(): Promise<RedisProcess> {
   }
   return {
     url,
-    cpuMicros: async () => {
-      const info = await client.info('cpu');
+    snapshot: async () => {
+      const info = await client.info('everything');
       const field = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1] ?? 0);
-      return Math.round((field('used_cpu_user') + field('used_cpu_sys')) * 1e6);
-    },
-    commandCalls: async () => {
       const calls: Record<string, number> = {};
-      for (const m of (await client.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
+      for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
         if (m[1] !== undefined && m[1] !== 'info') calls[m[1]] = Number(m[2]);
       }
-      return calls;
+      return {
+        cpuMicros: Math.round((field('used_cpu_user') + field('used_cpu_sys')) * 1e6),
+        calls,
+        reads: field('total_reads_processed'),
+      };
     },
     stop: async () => {
       client.disconnect();
