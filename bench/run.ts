@@ -31,7 +31,9 @@ const USAGE = `usage: npm run bench -- [--quick] [--json] [--rounds n] [--durati
   --duration     seconds measured per window (default 7; 2 with --quick)
   --warmup       seconds of load before each window (default 2; 1 with --quick)
   --connections  concurrent connections (default 10)
-  --only         comma-separated scenario ids (e.g. platform-redis,peer-cache)
+  --only         comma-separated scenario ids: baseline, platform-redis, platform-redis-js,
+                 platform-memory, peer-cache, peer-nocache, hono, token-platform-basic,
+                 token-oidc-basic, token-platform-jwt, token-oidc-jwt
   --profile      afterwards, the platform on Redis once more under --cpu-prof, summarised`;
 
 const BUILD_DIR = path.resolve('.tmp/bench-build');
@@ -173,16 +175,19 @@ async function main(): Promise<void> {
       `measured per window\nmachine: ${machine}, load average ${loadBefore.toFixed(1)}\n`,
   );
   const c = await credentials();
+  const bearer = new Map<ServerId, string>();
+  let list = allScenarios(c, bearer, o.quick);
+  const unknown = o.only?.filter((id) => !allScenarios(c, bearer, false).some((s) => s.id === id)) ?? [];
+  if (unknown.length > 0) throw new Error(`unknown scenario: ${unknown.join(', ')}\n${USAGE}`);
+  if (o.only !== undefined) list = list.filter((s) => o.only?.includes(s.id));
+  if (list.length === 0) throw new Error(`no scenario selected\n${USAGE}`);
+  const needed = new Set(list.map((s) => s.server));
   await rm(BUILD_DIR, { recursive: true, force: true });
-  const compiled = await compilePlatformServer(BUILD_DIR);
+  // Compiled only when a scenario runs it (or --profile might: it profiles the tsx server).
+  const compiled = needed.has('platform-redis-js') ? await compilePlatformServer(BUILD_DIR) : '';
   const redis = await startRedis();
   let servers = new Map<ServerId, ServerProcess>();
   try {
-    const bearer = new Map<ServerId, string>();
-    let list = allScenarios(c, bearer, o.quick);
-    if (o.only !== undefined) list = list.filter((s) => o.only?.includes(s.id));
-    if (list.length === 0) throw new Error(`no scenario matches --only\n${USAGE}`);
-    const needed = new Set(list.map((s) => s.server));
     servers = await startAll(serverSpecs(c, redis.url, compiled).filter((s) => needed.has(s.id)));
     for (const [id, server] of servers) {
       if (id.startsWith('platform'))
