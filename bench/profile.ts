@@ -17,12 +17,12 @@ export type ProfileSummary = {
 };
 
 const GROUPS: [RegExp, string][] = [
-  [/node_modules\/@hono\/node-server\//, '@hono/node-server (Node req/res ↔ Request/Response)'],
-  [/node_modules\/@hono\/zod-openapi\/|node_modules\/zod\//, 'zod validation (@hono/zod-openapi)'],
-  [/node_modules\/hono\//, 'hono (router, context, middleware chain)'],
-  [/node_modules\/jose\//, 'jose'],
-  [/node_modules\/(ioredis|redis-parser|@ioredis|standard-as-callback|cluster-key-slot|denque)\//, 'ioredis'],
-  [/\/(src|apis)\/[^/]+/, 'platform code (src/, apis/)'],
+  [/node_modules\/@hono\/node-server\//, 'HTTP adapter: @hono/node-server (Node req/res ↔ Request/Response)'],
+  [/node_modules\/@hono\/zod-openapi\/|node_modules\/zod\//, 'zod validation (zod, @hono/zod-openapi)'],
+  [/node_modules\/hono\//, 'Hono routing (router, context, middleware chain)'],
+  [/node_modules\/jose\//, 'jose (JWT verification, on a token-cache miss)'],
+  [/node_modules\/(ioredis|redis-parser|@ioredis|standard-as-callback|cluster-key-slot|denque)\//, 'Redis client (ioredis)'],
+  [/\/(src|apis)\/[^/]+/, 'our code (src/, apis/)'],
   [
     /^node:internal\/(deps\/undici|webstreams|streams\/web)|undici/,
     'Node web streams / undici (Request, Response bodies)',
@@ -30,7 +30,7 @@ const GROUPS: [RegExp, string][] = [
   [/^node:internal\/crypto|^node:crypto/, 'Node crypto (token cache key)'],
   [
     /^node:(internal\/)?(http|_http)|^node:internal\/(http|streams)|^node:(net|stream)|^node:internal\/stream_base/,
-    'Node http / net / streams',
+    'HTTP parsing and sockets (Node http, net, streams)',
   ],
   [/^node:/, 'other Node core'],
 ];

@@ -44,8 +44,14 @@ export type RequestSpec = {
   path: string;
   headers: Record<string, string>;
   body: string;
-  /** A new body per request (a fresh client assertion). */
+  /** A new body per request (a fresh client assertion), taken from what `prepare` made. */
   makeBody?: () => string;
+  /**
+   * Makes `count` bodies ahead of a window, so the load generator sends them without signing
+   * while the server is measured; returns how many bodies the previous window had to make on
+   * the spot because it ran out.
+   */
+  prepare?: (count: number) => number;
   /** The answer every request must get; checked once before the load. */
   expect: (status: number, text: string) => boolean;
 };
@@ -169,14 +175,28 @@ export function scenarios(c: Credentials, bearer: Map<ServerId, string>, quick: 
   });
   const signed = (path: string, clientId: string, audience: string, scope: string): RequestSpec => {
     const assertion = assertionMaker(c.clientJwk, clientId, audience);
-    const makeBody = () =>
+    const fresh = () =>
       new URLSearchParams({
         grant_type: 'client_credentials',
         scope,
         client_assertion_type: ASSERTION_TYPE,
         client_assertion: assertion(),
       }).toString();
-    return { path, headers: FORM, body: makeBody(), makeBody, expect: issued };
+    let pool: string[] = [];
+    let madeOnTheSpot = 0;
+    const makeBody = () => {
+      const body = pool.pop();
+      if (body !== undefined) return body;
+      madeOnTheSpot++;
+      return fresh();
+    };
+    const prepare = (count: number) => {
+      const ranOut = madeOnTheSpot;
+      madeOnTheSpot = 0;
+      pool = Array.from({ length: count }, fresh);
+      return ranOut;
+    };
+    return { path, headers: FORM, body: fresh(), makeBody, prepare, expect: issued };
   };
   const token = (id: string, name: string, server: ServerId, request: RequestSpec): Scenario => ({
     id,
