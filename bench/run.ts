@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { compilePlatformServer } from './build.js';
 import { load } from './load.js';
-import { mainProfile, summarise } from './profile.js';
+import { summarise } from './profile.js';
 import { figures, jsonRows, printProfile, printTable, type Figures, type Measured } from './report.js';
 import {
   credentials,
@@ -34,7 +34,8 @@ const USAGE = `usage: npm run bench -- [--quick] [--json] [--rounds n] [--durati
   --only         comma-separated scenario ids: baseline, platform-redis, platform-redis-js,
                  platform-memory, peer-cache, peer-nocache, hono, token-platform-basic,
                  token-oidc-basic, token-platform-jwt, token-oidc-jwt
-  --profile      afterwards, the platform on Redis once more under --cpu-prof, summarised`;
+  --profile      afterwards, one more window of the platform on Redis under the V8 CPU profiler,
+                 summarised (needs platform-redis among the scenarios)`;
 
 const ASSERTIONS_PER_SECOND = 2500;
 const BUILD_DIR = path.resolve('.tmp/bench-build');
@@ -189,7 +190,7 @@ async function main(): Promise<void> {
   if (list.length === 0) throw new Error(`no scenario selected\n${USAGE}`);
   const needed = new Set(list.map((s) => s.server));
   await rm(BUILD_DIR, { recursive: true, force: true });
-  // Compiled only when a scenario runs it (or --profile might: it profiles the tsx server).
+  // Compiled only when a scenario runs it.
   const compiled = needed.has('platform-redis-js') ? await compilePlatformServer(BUILD_DIR) : '';
   const redis = await startRedis();
   let servers = new Map<ServerId, ServerProcess>();
@@ -234,36 +235,34 @@ async function main(): Promise<void> {
       printVerdicts(judged, (text) => process.stdout.write(text));
       printBreakdown(rows);
     }
-    if (o.profile) await profile(c, redis, compiled, o, bearer);
+    const profiled = list.find((s) => s.id === 'platform-redis');
+    const server = servers.get('platform-redis');
+    if (o.profile && profiled !== undefined && server !== undefined)
+      await profile(server, profiled, o, redis);
   } finally {
     await Promise.all([...servers.values()].map((s) => s.stop()));
     await redis.stop();
   }
 }
 
-/** The platform on Redis once more under --cpu-prof, its profile summarised. */
+/**
+ * One more window of the platform on Redis (the tsx server of the run, already warm) under the
+ * V8 CPU profiler, its profile summarised.
+ */
 async function profile(
-  c: Awaited<ReturnType<typeof credentials>>,
-  redis: RedisProcess,
-  compiled: string,
+  server: ServerProcess,
+  scenario: Scenario,
   o: Options,
-  bearer: Map<ServerId, string>,
+  redis: RedisProcess,
 ): Promise<void> {
   await rm(PROFILE_DIR, { recursive: true, force: true });
   await mkdir(PROFILE_DIR, { recursive: true });
-  const spec = serverSpecs(c, redis.url, compiled).find((s) => s.id === 'platform-redis') as ServerSpec;
-  const server = await startServer(spec.script, spec.env, ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`]);
-  try {
-    bearer.set('platform-redis', await platformToken(`http://127.0.0.1:${server.port}`, c));
-    const scenario = allScenarios(c, bearer, true).find((s) => s.id === 'platform-redis') as Scenario;
-    progress(`\nprofiling ${scenario.name} (--cpu-prof, ${o.duration} s) …\n`);
-    await measure(server, scenario, o, redis);
-  } finally {
-    await server.stop();
-  }
-  const file = await mainProfile(PROFILE_DIR);
-  if (file === undefined) throw new Error('no CPU profile was written');
-  printProfile(await summarise(file), path.relative(process.cwd(), file));
+  const file = path.join(PROFILE_DIR, `${scenario.id}.cpuprofile`);
+  progress(`\nprofiling ${scenario.name} (V8 CPU profiler, ${o.duration} s) …\n`);
+  const stop = await server.profile();
+  await measure(server, scenario, { ...o, warmup: 0 }, redis);
+  await stop(file);
+  if (!o.json) printProfile(await summarise(file), path.relative(process.cwd(), file));
 }
 
 // An interrupted run still stops redis-server (an 'exit' hook in servers.ts); the server

@@ -1,13 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
-import type { ChildMessage } from './child.js';
+import type { ChildMessage, ParentMessage } from './child.js';
 
 /** The parent's side: each server under test runs in its own process, away from the load generator. */
 export type ServerProcess = {
   port: number;
   /** CPU time of the server process so far (user, system), in microseconds. */
   cpu(): Promise<NodeJS.CpuUsage>;
+  /** Starts the V8 CPU profiler in the server process; the returned function stops it into `file`. */
+  profile(): Promise<(file: string) => Promise<void>>;
   stop(): Promise<void>;
 };
 
@@ -41,20 +43,34 @@ export async function startServer(
   }).finally(() => clearTimeout(timer));
   return {
     port,
-    cpu: () => cpuOf(child),
+    cpu: async () => {
+      const reply = await ask(child, { type: 'cpu' }, 'cpu');
+      return reply.type === 'cpu' ? reply.usage : { user: 0, system: 0 };
+    },
+    profile: async () => {
+      await ask(child, { type: 'profile-start' }, 'profiling');
+      return async (file) => {
+        await ask(child, { type: 'profile-stop', file }, 'profiled');
+      };
+    },
     stop: () => stopProcess(child),
   };
 }
 
-function cpuOf(child: ChildProcess): Promise<NodeJS.CpuUsage> {
+/** Sends `message` to the server process and resolves with its first reply of type `reply`. */
+function ask(
+  child: ChildProcess,
+  message: ParentMessage,
+  reply: ChildMessage['type'],
+): Promise<ChildMessage> {
   return new Promise((resolve, reject) => {
     const onMessage = (m: ChildMessage) => {
-      if (m.type !== 'cpu') return;
+      if (m.type !== reply) return;
       child.off('message', onMessage);
-      resolve(m.usage);
+      resolve(m);
     };
     child.on('message', onMessage);
-    if (!child.send({ type: 'cpu' })) reject(new Error('server process is gone'));
+    if (!child.send(message)) reject(new Error('server process is gone'));
   });
 }
 
