@@ -58,12 +58,12 @@ describe('npm run bench -- --json', () => {
     // The progress and the verdicts go to stderr.
     expect(out.stderr).toContain('node:http baseline');
     expect(out.stderr).toContain('verdicts');
-  });
+  }, 60_000);
 
   it('refuses an unknown scenario before starting anything', async () => {
     const out = await bench(['--only', 'baseline,peer-nope', '--json']);
     expect(out.code).toBe(2);
     expect(out.stdout).toBe('');
     expect(out.stderr).toContain('unknown scenario: peer-nope');
-  });
+  }, 60_000);
 });
