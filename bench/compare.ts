@@ -127,14 +127,14 @@ async function main(): Promise<void> {
     for (let w = 0; w < Number(values.windows); w++) {
       for (const i of w % 2 === 0 ? [0, 1] : [1, 0]) {
         const side = sides[i] as Side;
-        const redisBefore = await redis?.cpuMicros();
+        const redisBefore = (await redis?.snapshot())?.cpuMicros;
         const before = process.cpuUsage();
         const done = await run(child, { ...side.load, ms });
         const used = process.cpuUsage(before);
         if (done.non2xx > 0) throw new Error(`${side.name}: ${done.non2xx} non-2xx answers`);
         cpu[i]?.push((used.user + used.system) / done.requests);
         if (redis !== undefined)
-          redisCpu[i]?.push(((await redis.cpuMicros()) - (redisBefore ?? 0)) / done.requests);
+          redisCpu[i]?.push(((await redis.snapshot()).cpuMicros - (redisBefore ?? 0)) / done.requests);
       }
     }
     console.log(`platform CPU µs per call (median of ${values.windows} windows, ${values.store} store):`);

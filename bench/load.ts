@@ -4,6 +4,8 @@ export type LoadOptions = {
   url: string;
   headers: Record<string, string>;
   body: string;
+  /** When set, a new body for every request (e.g. a fresh client assertion), else `body`. */
+  makeBody?: (() => string) | undefined;
   connections: number;
   durationSeconds: number;
 };
@@ -35,6 +37,15 @@ export function load(options: LoadOptions): Promise<LoadResult> {
         method: 'POST',
         headers: options.headers,
         body: options.body,
+        ...(options.makeBody === undefined
+          ? {}
+          : {
+              requests: [
+                {
+                  setupRequest: (request: autocannon.Request) => ({ ...request, body: options.makeBody?.() }),
+                },
+              ],
+            }),
         connections: options.connections,
         duration: options.durationSeconds,
       },

@@ -1,5 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 
 /** Self time from a V8 .cpuprofile (node --cpu-prof), by package and by function. */
 type CpuProfile = {
@@ -17,12 +16,15 @@ export type ProfileSummary = {
 };
 
 const GROUPS: [RegExp, string][] = [
-  [/node_modules\/@hono\/node-server\//, '@hono/node-server (Node req/res ↔ Request/Response)'],
-  [/node_modules\/@hono\/zod-openapi\/|node_modules\/zod\//, 'zod validation (@hono/zod-openapi)'],
-  [/node_modules\/hono\//, 'hono (router, context, middleware chain)'],
-  [/node_modules\/jose\//, 'jose'],
-  [/node_modules\/(ioredis|redis-parser|@ioredis|standard-as-callback|cluster-key-slot|denque)\//, 'ioredis'],
-  [/\/(src|apis)\/[^/]+/, 'platform code (src/, apis/)'],
+  [/node_modules\/@hono\/node-server\//, 'HTTP adapter: @hono/node-server (Node req/res ↔ Request/Response)'],
+  [/node_modules\/@hono\/zod-openapi\/|node_modules\/zod\//, 'zod validation (zod, @hono/zod-openapi)'],
+  [/node_modules\/hono\//, 'Hono routing (router, context, middleware chain)'],
+  [/node_modules\/jose\//, 'jose (JWT verification, on a token-cache miss)'],
+  [
+    /node_modules\/(ioredis|redis-parser|@ioredis|standard-as-callback|cluster-key-slot|denque)\//,
+    'Redis client (ioredis)',
+  ],
+  [/\/(src|apis)\/[^/]+/, 'our code (src/, apis/)'],
   [
     /^node:internal\/(deps\/undici|webstreams|streams\/web)|undici/,
     'Node web streams / undici (Request, Response bodies)',
@@ -30,7 +32,7 @@ const GROUPS: [RegExp, string][] = [
   [/^node:internal\/crypto|^node:crypto/, 'Node crypto (token cache key)'],
   [
     /^node:(internal\/)?(http|_http)|^node:internal\/(http|streams)|^node:(net|stream)|^node:internal\/stream_base/,
-    'Node http / net / streams',
+    'HTTP parsing and sockets (Node http, net, streams)',
   ],
   [/^node:/, 'other Node core'],
 ];
@@ -52,20 +54,6 @@ function groupOf(functionName: string, url: string): string {
   }
   for (const [pattern, name] of GROUPS) if (pattern.test(url)) return name;
   return 'other';
-}
-
-/**
- * The main thread's profile in `dir`: with tsx, the module loader's worker thread writes a small
- * profile of its own beside it, so the largest file is the one that saw the load.
- */
-export async function mainProfile(dir: string): Promise<string | undefined> {
-  const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.cpuprofile'));
-  let best: { file: string; size: number } | undefined;
-  for (const f of files) {
-    const { size } = await stat(path.join(dir, f));
-    if (best === undefined || size > best.size) best = { file: path.join(dir, f), size };
-  }
-  return best?.file;
 }
 
 export async function summarise(file: string, top = 15): Promise<ProfileSummary> {

@@ -1,154 +1,200 @@
 import type { LoadResult } from './load.js';
 import type { ProfileSummary } from './profile.js';
+import type { Scenario } from './scenarios.js';
+import type { RedisSnapshot } from './servers.js';
 
+/** One measurement window of one scenario. */
 export type Measured = {
-  name: 'baseline' | 'redis' | 'memory' | 'hono';
-  label: string;
+  scenario: Scenario;
   result: LoadResult;
   wallMicros: number;
-  /** CPU time of the server process during the measurement (user, system), in microseconds. */
+  /** CPU time of the server process during the window (user, system), in microseconds. */
   serverCpu: NodeJS.CpuUsage;
-  /** CPU time of redis-server during the measurement (Redis scenario only). */
-  redisCpuMicros: number | undefined;
-  /** CPU time of this process (autocannon) during the measurement. */
+  /** redis-server's counters over the window (scenarios that use Redis): see RedisSnapshot. */
+  redis: RedisSnapshot | undefined;
+  /** CPU time of this process (the load generator) during the window. */
   loadGenCpuMicros: number;
 };
 
-const pad = (s: string, n: number) => s.padStart(n);
-const ms = (v: number) => v.toFixed(2);
-const pct = (v: number) => `${Math.round(v * 100)}%`;
-export const serverMicros = (m: Measured) => m.serverCpu.user + m.serverCpu.system;
-const perRequest = (m: Measured) => serverMicros(m) / Math.max(1, m.result.requests);
-const redisPerRequest = (m: Measured) =>
-  m.redisCpuMicros === undefined ? 0 : m.redisCpuMicros / Math.max(1, m.result.requests);
+/** A scenario's figures over its rounds: the median of each, CPU per call also as a range. */
+export type Figures = {
+  id: string;
+  name: string;
+  kind: 'api' | 'token';
+  peer: boolean;
+  rounds: number;
+  requests: number;
+  /** Requests (or tokens) per second. */
+  rps: number;
+  /** Latency of the 2xx answers, ms. */
+  p50: number;
+  p99: number;
+  /** CPU time of the server process per call (user + system), µs; min and max over the rounds. */
+  cpuUsPerCall: number;
+  cpuUsPerCallRange: [number, number];
+  kernelUsPerCall: number;
+  /** redis-server CPU per call, µs (null when the scenario does not use Redis). */
+  redisUsPerCall: number | null;
+  /** Redis commands per call, commands run inside a Lua script included (INFO commandstats). */
+  redisCommandsPerCall: Record<string, number> | null;
+  /** Network round trips to Redis per call (read events of redis-server, over every round). */
+  roundTripsPerCall: number | null;
+  /** Script calls (EVALSHA, EVAL) per call: each is one command sent. */
+  redisScriptsPerCall: number | null;
+  /** Share of one core used by the server process and by the load generator. */
+  serverCore: number;
+  loadGenCore: number;
+  non2xx: number;
+  errors: number;
+};
 
-function table(rows: Measured[]): void {
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;
+const cpuPerCall = (m: Measured) => (m.serverCpu.user + m.serverCpu.system) / Math.max(1, m.result.requests);
+
+export function figures(runs: Measured[]): Figures {
+  const first = runs[0];
+  if (first === undefined) throw new Error('no run to summarise');
+  const { scenario } = first;
+  const requests = runs.reduce((n, m) => n + m.result.requests, 0);
+  const perCall = runs.map(cpuPerCall);
+  let commands: Record<string, number> | null = null;
+  if (scenario.redis) {
+    commands = {};
+    for (const m of runs) {
+      for (const [name, calls] of Object.entries(m.redis?.calls ?? {}))
+        commands[name] = (commands[name] ?? 0) + calls;
+    }
+    for (const name of Object.keys(commands)) {
+      const perCall = round((commands[name] ?? 0) / requests, 3);
+      // Commands another scenario sent (the keys of one redis-server are shared) round to 0.
+      if (perCall > 0) commands[name] = perCall;
+      else delete commands[name];
+    }
+  }
+  return {
+    id: scenario.id,
+    name: scenario.name,
+    kind: scenario.kind,
+    peer: scenario.peer,
+    rounds: runs.length,
+    requests,
+    rps: Math.round(median(runs.map((m) => m.result.requests / (m.wallMicros / 1e6)))),
+    p50: round(median(runs.map((m) => m.result.p50)), 3),
+    p99: round(median(runs.map((m) => m.result.p99)), 3),
+    cpuUsPerCall: round(median(perCall)),
+    cpuUsPerCallRange: [round(Math.min(...perCall)), round(Math.max(...perCall))],
+    kernelUsPerCall: round(median(runs.map((m) => m.serverCpu.system / Math.max(1, m.result.requests)))),
+    redisUsPerCall: scenario.redis
+      ? round(median(runs.map((m) => (m.redis?.cpuMicros ?? 0) / Math.max(1, m.result.requests))))
+      : null,
+    redisCommandsPerCall: commands,
+    roundTripsPerCall: scenario.redis
+      ? round(runs.reduce((n, m) => n + (m.redis?.reads ?? 0), 0) / Math.max(1, requests), 3)
+      : null,
+    redisScriptsPerCall: commands === null ? null : round((commands.evalsha ?? 0) + (commands.eval ?? 0), 3),
+    serverCore: round(median(runs.map((m) => (m.serverCpu.user + m.serverCpu.system) / m.wallMicros)), 2),
+    loadGenCore: round(median(runs.map((m) => m.loadGenCpuMicros / m.wallMicros)), 2),
+    non2xx: runs.reduce((n, m) => n + m.result.non2xx, 0),
+    errors: runs.reduce((n, m) => n + m.result.errors + m.result.timeouts, 0),
+  };
+}
+
+export function printTable(rows: Figures[]): void {
   const head = [
     'scenario',
     'req/s',
     'p50 ms',
     'p99 ms',
-    'non-2xx',
-    'errors',
+    'failed',
     'core',
-    'µs CPU/req',
+    'µs CPU/call',
+    '(min–max)',
     'kernel',
-    'redis',
+    'redis µs',
   ];
-  const widths = [24, 8, 7, 7, 8, 7, 5, 11, 7, 6];
+  const widths = [48, 7, 7, 7, 7, 5, 12, 12, 7, 9];
   const line = (cells: string[]) =>
-    console.log(cells.map((c, i) => (i === 0 ? c.padEnd(widths[0] ?? 0) : pad(c, widths[i] ?? 0))).join(' '));
-  line(head);
-  for (const m of rows) {
-    const r = m.result;
-    const requests = Math.max(1, r.requests);
-    line([
-      m.label,
-      String(Math.round(r.rps)),
-      ms(r.p50),
-      ms(r.p99),
-      String(r.non2xx),
-      String(r.errors + r.timeouts),
-      pct(serverMicros(m) / m.wallMicros),
-      String(Math.round(perRequest(m))),
-      String(Math.round(m.serverCpu.system / requests)),
-      m.redisCpuMicros === undefined ? '' : String(Math.round(redisPerRequest(m))),
-    ]);
-  }
-  console.log(
-    'core: share of one core the server process used; µs CPU/req: its CPU time per request, of which ' +
-      'kernel (system time); redis: redis-server CPU µs per request',
-  );
-}
-
-/** Prints the figures, the ratio against the target and the measured breakdown; true on PASS. */
-export function printReport(rows: Measured[], target: number): boolean {
-  table(rows);
-  const by = (name: Measured['name']) => rows.find((m) => m.name === name);
-  const baseline = by('baseline');
-  const platform = by('redis');
-  if (baseline === undefined || platform === undefined) return false;
-  const ratio = platform.result.rps / baseline.result.rps;
-  const clean = platform.result.non2xx === 0 && platform.result.errors === 0 && baseline.result.non2xx === 0;
-  const pass = clean && ratio >= target;
-  console.log('');
-  console.log(
-    `ratio platform (Redis) / baseline: throughput ${ratio.toFixed(2)}, ` +
-      `p50 ×${(platform.result.p50 / baseline.result.p50).toFixed(2)}, ` +
-      `p99 ×${(platform.result.p99 / baseline.result.p99).toFixed(2)}`,
-  );
-  console.log(
-    `non-2xx: platform ${platform.result.non2xx}, baseline ${baseline.result.non2xx}` +
-      ` (platform status codes: ${JSON.stringify(platform.result.statusCodes)})`,
-  );
-  console.log(
-    `${pass ? 'PASS' : 'FAIL'}: throughput ratio ${ratio.toFixed(2)} ${ratio >= target ? '≥' : '<'} ${target}` +
-      (clean ? '' : ' — and some platform calls failed, so the figures are not valid'),
-  );
-  explain(rows, baseline, platform);
-  return pass;
-}
-
-/** What limits the ratio, from the CPU each server process spent per request. */
-function explain(rows: Measured[], baseline: Measured, platform: Measured): void {
-  const by = (name: Measured['name']) => rows.find((m) => m.name === name);
-  const hono = by('hono');
-  const memory = by('memory');
-  const us = (v: number) => `${Math.round(v)} µs`.padStart(7);
-  const step = (label: string, value: number, note = '') =>
-    console.log(`  ${label.padEnd(48)}${value >= 0 ? '+' : '-'}${us(Math.abs(value)).trimStart()}${note}`);
-  console.log('\nwhat limits the ratio (CPU time of the server process per request, measured):');
-  console.log(`  ${'node:http baseline'.padEnd(48)}${us(perRequest(baseline)).trimStart()}`);
-  let from = baseline;
-  if (hono !== undefined) {
-    step('+ Hono, @hono/node-server, JSON body reader', perRequest(hono) - perRequest(from));
-    from = hono;
-  }
-  if (memory !== undefined) {
-    step(
-      '+ platform pipeline (memory store)',
-      perRequest(memory) - perRequest(from),
-      hono === undefined ? '' : '  x-correlator, security headers, token, limiter, legal basis, zod, lookup',
-    );
-    from = memory;
-  }
-  step(
-    memory === undefined
-      ? '+ platform pipeline, Redis store'
-      : '+ Redis store (ioredis: MGET + script per turn)',
-    perRequest(platform) - perRequest(from),
-    `  and ${us(redisPerRequest(platform)).trimStart()} more in redis-server`,
-  );
-  console.log(`  ${'= platform on Redis'.padEnd(48)}${us(perRequest(platform)).trimStart()}`);
-  if (memory !== undefined) {
     console.log(
-      `  Redis costs ${pct(1 - platform.result.rps / memory.result.rps)} of the memory store's throughput ` +
-        `(${Math.round(memory.result.rps)} → ${Math.round(platform.result.rps)} req/s)`,
+      cells.map((c, i) => (i === 0 ? c.padEnd(widths[0] ?? 0) : c.padStart(widths[i] ?? 0))).join(' '),
     );
-  }
-  const cpuRatio = perRequest(baseline) / (perRequest(platform) + redisPerRequest(platform));
-  console.log(
-    `  CPU-cost ratio baseline / (platform + redis-server): ${cpuRatio.toFixed(2)}, what the throughput ` +
-      'ratio would be with the servers alone and CPU-bound',
-  );
-  const util = (m: Measured) => serverMicros(m) / m.wallMicros;
-  console.log(
-    `  share of a core used: baseline server ${pct(util(baseline))}, platform ${pct(util(platform))}, ` +
-      `autocannon ${pct(baseline.loadGenCpuMicros / baseline.wallMicros)} / ` +
-      `${pct(platform.loadGenCpuMicros / platform.wallMicros)} (2 cores for all of them and redis-server)`,
-  );
-  if (util(baseline) < 0.9) {
+  for (const kind of ['api', 'token'] as const) {
+    const group = rows.filter((r) => r.kind === kind);
+    if (group.length === 0) continue;
     console.log(
-      '  the baseline server did not get a full core (the load generator and other processes share the ' +
-        'machine): its throughput is under-measured and the throughput ratio flattered',
+      kind === 'api' ? `protected call (POST /sim-swap/v2/check):` : '\ntoken issuance (client credentials):',
+    );
+    line(kind === 'api' ? head : head.map((h) => h.replace('req/s', 'tok/s').replace('/call', '/token')));
+    for (const r of group) {
+      line([
+        r.name,
+        String(r.rps),
+        r.p50.toFixed(2),
+        r.p99.toFixed(2),
+        String(r.non2xx + r.errors),
+        `${Math.round(r.serverCore * 100)}%`,
+        r.cpuUsPerCall.toFixed(1),
+        `${Math.round(r.cpuUsPerCallRange[0])}–${Math.round(r.cpuUsPerCallRange[1])}`,
+        r.kernelUsPerCall.toFixed(1),
+        r.redisUsPerCall === null ? '' : r.redisUsPerCall.toFixed(1),
+      ]);
+    }
+  }
+  console.log(
+    '\nfailed: non-2xx answers and connection errors; core: share of one core the server process used; ' +
+      'µs CPU/call: its CPU time (user + system) per call, median of the rounds, of which kernel; ' +
+      'redis µs: redis-server CPU per call',
+  );
+  console.log(
+    '\nRedis per call: round trips (read events of redis-server: one per batch a client sends, however ' +
+      'many commands it packs); commands (INFO commandstats, where the commands a Lua script runs count too):',
+  );
+  for (const r of rows) {
+    if (r.redisCommandsPerCall === null) continue;
+    const list = Object.entries(r.redisCommandsPerCall)
+      .filter(([, n]) => n >= 0.001)
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, n]) => `${name} ${n}`)
+      .join(', ');
+    console.log(
+      `  ${r.name.padEnd(48)} round trips ${r.roundTripsPerCall}; scripts ${r.redisScriptsPerCall}; ${list}`,
     );
   }
 }
 
 export function printProfile(summary: ProfileSummary, file: string): void {
+  const pct = (v: number) => `${Math.round(v * 100)}%`.padStart(4);
   console.log(`CPU profile of the platform on Redis (${file}), share of busy samples:`);
   console.log('(V8 samples wall time: a send that wakes another process weighs more here than in CPU time)');
-  for (const [group, share] of summary.groups) console.log(`  ${pad(pct(share), 4)}  ${group}`);
+  for (const [group, share] of summary.groups) console.log(`  ${pct(share)}  ${group}`);
   console.log('top functions by self time:');
-  for (const [fn, share] of summary.functions) console.log(`  ${pad((share * 100).toFixed(1), 5)}%  ${fn}`);
+  for (const [fn, share] of summary.functions)
+    console.log(`  ${(share * 100).toFixed(1).padStart(5)}%  ${fn}`);
+}
+
+/** The --json output: one object per scenario, the figures under stable names. */
+export function jsonRows(rows: Figures[]): Record<string, unknown>[] {
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    peer: r.peer,
+    requestsPerSecond: r.rps,
+    p50Ms: r.p50,
+    p99Ms: r.p99,
+    cpuMicrosPerCall: r.cpuUsPerCall,
+    cpuMicrosPerCallRange: r.cpuUsPerCallRange,
+    redisMicrosPerCall: r.redisUsPerCall,
+    ...(r.roundTripsPerCall === null ? {} : { roundTripsPerCall: r.roundTripsPerCall }),
+    ...(r.redisCommandsPerCall === null ? {} : { redisCommandsPerCall: r.redisCommandsPerCall }),
+    rounds: r.rounds,
+    requests: r.requests,
+    failed: r.non2xx + r.errors,
+  }));
 }

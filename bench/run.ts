@@ -1,64 +1,67 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { BENCH_CLIENT_ID } from './child.js';
-import { load, type LoadResult } from './load.js';
-import { mainProfile, summarise } from './profile.js';
-import { printProfile, printReport, serverMicros, type Measured } from './report.js';
-import { startRedis, startServer, type RedisProcess } from './servers.js';
+import { compilePlatformServer } from './build.js';
+import { load } from './load.js';
+import { summarise } from './profile.js';
+import { figures, jsonRows, printProfile, printTable, type Figures, type Measured } from './report.js';
+import {
+  credentials,
+  platformToken,
+  scenarios as allScenarios,
+  serverSpecs,
+  type Scenario,
+  type ServerId,
+  type ServerSpec,
+} from './scenarios.js';
+import { startRedis, startServer, type RedisProcess, type ServerProcess } from './servers.js';
+import { printBreakdown, printVerdicts, verdicts } from './verdicts.js';
 
 /**
- * `npm run bench`: the platform's protected SIM Swap check (token check, rate limit in Redis,
- * subscriber lookup) against a bare node:http JSON server, in one run, each server in its own
- * process and autocannon in this one. See bench/README.md.
+ * `npm run bench`: the platform's protected SIM Swap check and its token endpoint against a bare
+ * node:http server, the fastify service a Node team would write, and node-oidc-provider, in one
+ * run: every server in its own process (started once), autocannon in this one, the scenarios
+ * loaded in alternating rounds (A B C … A B C …). See bench/README.md.
  */
-const USAGE = `usage: npm run bench -- [--duration s] [--warmup s] [--connections n] [--rounds n] [--strict] [--quick] [--profile]
-  --duration     seconds measured per server (default 10)
-  --warmup       seconds of warm-up load before each measurement (default 3)
+const USAGE = `usage: npm run bench -- [--quick] [--json] [--rounds n] [--duration s] [--warmup s] [--connections n] [--only ids] [--profile]
+  --quick        1 s warm-up + 2 s measured per window, without the Hono control (about 2 minutes)
+  --json         print the figures as JSON on stdout (progress goes to stderr)
+  --rounds       alternating rounds (default 3); each figure is the median of the rounds
+  --duration     seconds measured per window (default 7; 2 with --quick)
+  --warmup       seconds of load before each window (default 2; 1 with --quick)
   --connections  concurrent connections (default 10)
-  --rounds       run every scenario n times, alternating, and keep each one's median run (default 1)
-  --strict       exit 1 when the throughput ratio misses the target
-  --quick        only the baseline and the platform on Redis (skip the control scenarios)
-  --profile      afterwards, run the platform on Redis once more under --cpu-prof and list where its CPU goes`;
+  --only         comma-separated scenario ids: baseline, platform-redis, platform-redis-js,
+                 platform-memory, peer-cache, peer-nocache, hono, token-platform-basic,
+                 token-oidc-basic, token-platform-jwt, token-oidc-jwt
+  --profile      afterwards, one more window of the platform on Redis under the V8 CPU profiler,
+                 summarised (needs platform-redis among the scenarios)`;
 
-export const TARGET_RATIO = 0.35;
-const PATH = '/sim-swap/v2/check';
-const BODY = JSON.stringify({ phoneNumber: '+34600000001', maxAge: 240 });
-const SCOPE = 'dpv:FraudPreventionAndDetection sim-swap:check';
+const ASSERTIONS_PER_SECOND = 2500;
+const BUILD_DIR = path.resolve('.tmp/bench-build');
 const PROFILE_DIR = path.resolve('.tmp/bench-profile');
-
-export type ScenarioName = 'baseline' | 'redis' | 'memory' | 'hono';
-type Scenario = { name: ScenarioName; label: string; script: string; store?: 'redis' | 'memory' };
-
-// The headline pair first and back to back, so that both see the same machine.
-const SCENARIOS: Scenario[] = [
-  { name: 'baseline', label: 'node:http baseline', script: 'bench/baseline-server.ts' },
-  { name: 'redis', label: 'platform, Redis store', script: 'bench/platform-server.ts', store: 'redis' },
-  { name: 'memory', label: 'platform, memory store', script: 'bench/platform-server.ts', store: 'memory' },
-  { name: 'hono', label: 'Hono, no middleware', script: 'bench/hono-server.ts' },
-];
 
 type Options = {
   duration: number;
   warmup: number;
   connections: number;
   rounds: number;
-  strict: boolean;
   quick: boolean;
+  json: boolean;
+  only: string[] | undefined;
   profile: boolean;
 };
 
 function options(): Options {
   const { values } = parseArgs({
     options: {
-      duration: { type: 'string', default: '10' },
-      warmup: { type: 'string', default: '3' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
       connections: { type: 'string', default: '10' },
-      rounds: { type: 'string', default: '1' },
-      strict: { type: 'boolean', default: false },
+      rounds: { type: 'string', default: '3' },
       quick: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      only: { type: 'string' },
       profile: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -67,157 +70,203 @@ function options(): Options {
     console.log(USAGE);
     process.exit(0);
   }
-  const positive = (name: string, raw: string, min: number) => {
+  const integer = (name: string, raw: string, min: number, max: number) => {
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}\n${USAGE}`);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new Error(`--${name} must be an integer from ${min} to ${max}\n${USAGE}`);
+    }
     return n;
   };
+  const quick = values.quick;
   return {
-    duration: positive('duration', values.duration, 1),
-    warmup: positive('warmup', values.warmup, 0),
-    connections: positive('connections', values.connections, 1),
-    rounds: positive('rounds', values.rounds, 1),
-    strict: values.strict,
-    quick: values.quick,
+    duration: integer('duration', values.duration ?? (quick ? '2' : '7'), 1, 60),
+    warmup: integer('warmup', values.warmup ?? (quick ? '1' : '2'), 0, 30),
+    connections: integer('connections', values.connections, 1, 100),
+    rounds: integer('rounds', values.rounds, 1, 10),
+    quick,
+    json: values.json,
+    only: values.only?.split(',').map((s) => s.trim()),
     profile: values.profile,
   };
 }
 
-/** A token from the real token endpoint: client_secret_basic, client credentials grant. */
-async function accessToken(base: string, secret: string): Promise<string> {
-  const basic = Buffer.from(`${encodeURIComponent(BENCH_CLIENT_ID)}:${encodeURIComponent(secret)}`).toString(
-    'base64',
-  );
-  const res = await fetch(`${base}/oauth2/token`, {
+const progress = (text: string) => process.stderr.write(text);
+
+/** One call before the load: the server must give the answer every call of the load expects. */
+async function check(base: string, scenario: Scenario): Promise<void> {
+  const { request } = scenario;
+  const res = await fetch(`${base}${request.path}`, {
     method: 'POST',
-    headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', scope: SCOPE }).toString(),
+    headers: request.headers,
+    body: request.makeBody?.() ?? request.body,
   });
-  const body = (await res.json()) as { access_token?: string };
-  if (res.status !== 200 || typeof body.access_token !== 'string') {
-    throw new Error(`token endpoint answered ${res.status}: ${JSON.stringify(body)}`);
-  }
-  return body.access_token;
-}
-
-/** One call before the load: the server must answer exactly what the baseline answers. */
-async function check(url: string, headers: Record<string, string>): Promise<void> {
-  const res = await fetch(url, { method: 'POST', headers, body: BODY });
   const text = await res.text();
-  if (res.status !== 200 || text !== '{"swapped":true}') {
-    throw new Error(`${url} answered ${res.status} ${text}`);
-  }
+  if (!request.expect(res.status, text)) throw new Error(`${scenario.name} answered ${res.status} ${text}`);
 }
 
+/** One window: warm-up load, then the measured load with CPU and Redis counters around it. */
 async function measure(
+  server: ServerProcess,
   scenario: Scenario,
   o: Options,
-  redis: RedisProcess | undefined,
-  nodeArgs: readonly string[] = [],
+  redis: RedisProcess,
 ): Promise<Measured> {
-  const secret = randomBytes(24).toString('base64url');
-  const env: Record<string, string> = { BENCH_CLIENT_SECRET: secret };
-  if (scenario.store !== undefined) env.BENCH_STORE = scenario.store;
-  if (scenario.store === 'redis' && redis !== undefined) env.BENCH_REDIS_URL = redis.url;
-  const server = await startServer(scenario.script, env, nodeArgs);
-  try {
-    const base = `http://127.0.0.1:${server.port}`;
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'x-correlator': 'b4333c46-49c0-4f62-80d7-f0ef930f1c46',
+  const base = `http://127.0.0.1:${server.port}`;
+  await check(base, scenario);
+  // Enough signed assertions for the fastest server seen here (about 1 700 tokens/s).
+  scenario.request.prepare?.((o.warmup + o.duration) * ASSERTIONS_PER_SECOND);
+  const run = (durationSeconds: number) =>
+    load({
+      url: `${base}${scenario.request.path}`,
+      headers: scenario.request.headers,
+      body: scenario.request.body,
+      makeBody: scenario.request.makeBody,
+      connections: o.connections,
+      durationSeconds,
+    });
+  if (o.warmup > 0) await run(o.warmup);
+  const before = {
+    server: await server.cpu(),
+    redis: scenario.redis ? await redis.snapshot() : undefined,
+    self: process.cpuUsage(),
+    at: performance.now(),
+  };
+  const result = await run(o.duration);
+  const wallMicros = (performance.now() - before.at) * 1000;
+  const self = process.cpuUsage(before.self);
+  const after = await server.cpu();
+  const signedDuringLoad = scenario.request.prepare?.(0) ?? 0;
+  if (signedDuringLoad > 0)
+    progress(`(the pool ran out: ${signedDuringLoad} assertions signed during the load) `);
+  let redisDelta: Measured['redis'];
+  if (before.redis !== undefined) {
+    const now = await redis.snapshot();
+    const { calls, cpuMicros, reads } = before.redis;
+    redisDelta = {
+      cpuMicros: now.cpuMicros - cpuMicros,
+      calls: Object.fromEntries(Object.entries(now.calls).map(([name, n]) => [name, n - (calls[name] ?? 0)])),
+      // The second INFO's own read is in the difference.
+      reads: now.reads - reads - 1,
     };
-    if (scenario.store !== undefined) headers.authorization = `Bearer ${await accessToken(base, secret)}`;
-    await check(`${base}${PATH}`, headers);
-    const run = (durationSeconds: number): Promise<LoadResult> =>
-      load({ url: `${base}${PATH}`, headers, body: BODY, connections: o.connections, durationSeconds });
-    if (o.warmup > 0) await run(o.warmup);
-    const before = {
-      server: await server.cpu(),
-      redis: scenario.store === 'redis' ? await redis?.cpuMicros() : undefined,
-      self: process.cpuUsage(),
-      at: performance.now(),
-    };
-    const result = await run(o.duration);
-    const wallMicros = (performance.now() - before.at) * 1000;
-    const self = process.cpuUsage(before.self);
-    const redisAfter = scenario.store === 'redis' ? await redis?.cpuMicros() : undefined;
-    return {
-      name: scenario.name,
-      label: scenario.label,
-      result,
-      wallMicros,
-      serverCpu: await server.cpu().then((after) => ({
-        user: after.user - before.server.user,
-        system: after.system - before.server.system,
-      })),
-      redisCpuMicros:
-        redisAfter !== undefined && before.redis !== undefined ? redisAfter - before.redis : undefined,
-      loadGenCpuMicros: self.user + self.system,
-    };
-  } finally {
-    await server.stop();
   }
+  return {
+    scenario,
+    result,
+    wallMicros,
+    serverCpu: { user: after.user - before.server.user, system: after.system - before.server.system },
+    redis: redisDelta,
+    loadGenCpuMicros: self.user + self.system,
+  };
 }
 
-/** The run with the median throughput. */
-function median(runs: Measured[]): Measured {
-  const sorted = [...runs].sort((a, b) => a.result.rps - b.result.rps);
-  return sorted[Math.floor((sorted.length - 1) / 2)] as Measured;
+async function startAll(specs: ServerSpec[]): Promise<Map<ServerId, ServerProcess>> {
+  const started = new Map<ServerId, ServerProcess>();
+  const results = await Promise.allSettled(
+    specs.map(async (s) => started.set(s.id, await startServer(s.script, s.env, [], s.compiled ?? false))),
+  );
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed !== undefined) {
+    await Promise.all([...started.values()].map((s) => s.stop()));
+    throw failed.reason;
+  }
+  return started;
 }
 
 async function main(): Promise<void> {
   const o = options();
-  const scenarios = SCENARIOS.filter((s) => !o.quick || s.name === 'baseline' || s.name === 'redis');
-  console.log(
-    `bench: POST ${PATH}, ${o.connections} connections, ${o.warmup} s warm-up + ${o.duration} s measured ` +
-      `per server${o.rounds > 1 ? `, ${o.rounds} rounds (median run kept)` : ''}`,
-  );
+  const startedAt = performance.now();
   const loadBefore = os.loadavg()[0] ?? 0;
-  console.log(
-    `machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}\n`,
+  const machine = `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`;
+  progress(
+    `bench: ${o.connections} connections, ${o.rounds} alternating rounds, ${o.warmup} s warm-up + ${o.duration} s ` +
+      `measured per window\nmachine: ${machine}, load average ${loadBefore.toFixed(1)}\n`,
   );
+  const c = await credentials();
+  const bearer = new Map<ServerId, string>();
+  let list = allScenarios(c, bearer, o.quick);
+  const unknown = o.only?.filter((id) => !allScenarios(c, bearer, false).some((s) => s.id === id)) ?? [];
+  if (unknown.length > 0) throw new Error(`unknown scenario: ${unknown.join(', ')}\n${USAGE}`);
+  if (o.only !== undefined) list = list.filter((s) => o.only?.includes(s.id));
+  if (list.length === 0) throw new Error(`no scenario selected\n${USAGE}`);
+  const needed = new Set(list.map((s) => s.server));
+  await rm(BUILD_DIR, { recursive: true, force: true });
+  // Compiled only when a scenario runs it.
+  const compiled = needed.has('platform-redis-js') ? await compilePlatformServer(BUILD_DIR) : '';
   const redis = await startRedis();
-  const runs = new Map<ScenarioName, Measured[]>();
+  let servers = new Map<ServerId, ServerProcess>();
   try {
+    servers = await startAll(serverSpecs(c, redis.url, compiled).filter((s) => needed.has(s.id)));
+    for (const [id, server] of servers) {
+      if (id.startsWith('platform'))
+        bearer.set(id, await platformToken(`http://127.0.0.1:${server.port}`, c));
+    }
+    list = allScenarios(c, bearer, o.quick).filter((s) => list.some((l) => l.id === s.id));
+    progress(`servers started in ${((performance.now() - startedAt) / 1000).toFixed(0)} s\n`);
+
+    const runs = new Map<string, Measured[]>();
     for (let round = 1; round <= o.rounds; round++) {
-      for (const scenario of scenarios) {
-        process.stdout.write(`  ${o.rounds > 1 ? `[${round}/${o.rounds}] ` : ''}${scenario.label} … `);
-        const m = await measure(scenario, o, redis);
-        console.log(
-          `${Math.round(m.result.rps)} req/s, ${Math.round(serverMicros(m) / m.result.requests)} µs CPU/req`,
-        );
-        runs.set(scenario.name, [...(runs.get(scenario.name) ?? []), m]);
+      // Each round starts one scenario further (A B C, B C A, C A B): no scenario always runs
+      // first, or always right after the same neighbour.
+      const shift = (round - 1) % list.length;
+      for (const scenario of [...list.slice(shift), ...list.slice(0, shift)]) {
+        const server = servers.get(scenario.server);
+        if (server === undefined) throw new Error(`no server for ${scenario.id}`);
+        progress(`  [${round}/${o.rounds}] ${scenario.name} … `);
+        const m = await measure(server, scenario, o, redis);
+        const us = (m.serverCpu.user + m.serverCpu.system) / Math.max(1, m.result.requests);
+        progress(`${Math.round(m.result.requests / (m.wallMicros / 1e6))}/s, ${us.toFixed(1)} µs CPU/call\n`);
+        runs.set(scenario.id, [...(runs.get(scenario.id) ?? []), m]);
       }
     }
-    const measured = scenarios.map((s) => median(runs.get(s.name) ?? []));
+    const rows: Figures[] = list.map((s) => figures(runs.get(s.id) ?? []));
+    const judged = verdicts(rows);
     const loadAfter = os.loadavg()[0] ?? 0;
-    console.log(`\nload average (1 min): ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`);
-    if (loadBefore > 0.5) {
+    const seconds = Math.round((performance.now() - startedAt) / 1000);
+    if (o.json) {
+      // Only the figures on stdout; the verdicts as text beside the progress on stderr.
+      console.log(JSON.stringify(jsonRows(rows), null, 2));
+      printVerdicts(judged, progress);
+    } else {
       console.log(
-        'other processes were busy before the run: throughput figures are noisy; the CPU µs/req column is ' +
-          `steadier${o.rounds === 1 ? ' (or rerun with --rounds 3)' : ''}`,
+        `\n${machine}; load average (1 min) ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after; ` +
+          `${o.rounds} rounds × (${o.warmup} s + ${o.duration} s); ${seconds} s in all\n`,
       );
+      printTable(rows);
+      printVerdicts(judged, (text) => process.stdout.write(text));
+      printBreakdown(rows);
     }
-    console.log('');
-    const pass = printReport(measured, TARGET_RATIO);
-    if (o.profile) {
-      await rm(PROFILE_DIR, { recursive: true, force: true });
-      await mkdir(PROFILE_DIR, { recursive: true });
-      const redisScenario = SCENARIOS.find((s) => s.name === 'redis') as Scenario;
-      console.log(`\nprofiling ${redisScenario.label} (--cpu-prof, ${o.duration} s) …`);
-      await measure(redisScenario, o, redis, ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`]);
-      const file = await mainProfile(PROFILE_DIR);
-      if (file === undefined) throw new Error('no CPU profile was written');
-      printProfile(await summarise(file), path.relative(process.cwd(), file));
-    }
-    if (!pass && o.strict) process.exitCode = 1;
+    const profiled = list.find((s) => s.id === 'platform-redis');
+    const server = servers.get('platform-redis');
+    if (o.profile && profiled !== undefined && server !== undefined)
+      await profile(server, profiled, o, redis);
   } finally {
+    await Promise.all([...servers.values()].map((s) => s.stop()));
     await redis.stop();
   }
 }
 
+/**
+ * One more window of the platform on Redis (the tsx server of the run, already warm) under the
+ * V8 CPU profiler, its profile summarised.
+ */
+async function profile(
+  server: ServerProcess,
+  scenario: Scenario,
+  o: Options,
+  redis: RedisProcess,
+): Promise<void> {
+  await rm(PROFILE_DIR, { recursive: true, force: true });
+  await mkdir(PROFILE_DIR, { recursive: true });
+  const file = path.join(PROFILE_DIR, `${scenario.id}.cpuprofile`);
+  progress(`\nprofiling ${scenario.name} (V8 CPU profiler, ${o.duration} s) …\n`);
+  const stop = await server.profile();
+  await measure(server, scenario, { ...o, warmup: 0 }, redis);
+  await stop(file);
+  if (!o.json) printProfile(await summarise(file), path.relative(process.cwd(), file));
+}
+
 // An interrupted run still stops redis-server (an 'exit' hook in servers.ts); the server
-// processes stop by themselves when this process goes away.
+// processes stop by themselves when this process goes away (their IPC channel closes).
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 main().catch((error: unknown) => {

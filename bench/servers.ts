@@ -1,25 +1,34 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
-import type { ChildMessage } from './child.js';
+import type { ChildMessage, ParentMessage } from './child.js';
 
 /** The parent's side: each server under test runs in its own process, away from the load generator. */
 export type ServerProcess = {
   port: number;
   /** CPU time of the server process so far (user, system), in microseconds. */
   cpu(): Promise<NodeJS.CpuUsage>;
+  /** Starts the V8 CPU profiler in the server process; the returned function stops it into `file`. */
+  profile(): Promise<(file: string) => Promise<void>>;
   stop(): Promise<void>;
 };
 
-const STARTUP_MS = 30_000;
+const STARTUP_MS = 60_000;
 
+/**
+ * Starts `script` in its own Node process: TypeScript through tsx, or (`compiled`) a JavaScript
+ * file run by Node alone.
+ */
 export async function startServer(
   script: string,
   env: Record<string, string> = {},
   nodeArgs: readonly string[] = [],
+  compiled = false,
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  const loader = compiled ? [] : ['--import', 'tsx'];
+  const child = spawn(process.execPath, [...nodeArgs, ...loader, script], {
+    // The servers' output goes to stderr: stdout is the report (JSON with --json).
+    stdio: ['ignore', 2, 2, 'ipc'],
     env: { ...process.env, ...env },
   });
   let timer: NodeJS.Timeout | undefined;
@@ -34,20 +43,34 @@ export async function startServer(
   }).finally(() => clearTimeout(timer));
   return {
     port,
-    cpu: () => cpuOf(child),
+    cpu: async () => {
+      const reply = await ask(child, { type: 'cpu' }, 'cpu');
+      return reply.type === 'cpu' ? reply.usage : { user: 0, system: 0 };
+    },
+    profile: async () => {
+      await ask(child, { type: 'profile-start' }, 'profiling');
+      return async (file) => {
+        await ask(child, { type: 'profile-stop', file }, 'profiled');
+      };
+    },
     stop: () => stopProcess(child),
   };
 }
 
-function cpuOf(child: ChildProcess): Promise<NodeJS.CpuUsage> {
+/** Sends `message` to the server process and resolves with its first reply of type `reply`. */
+function ask(
+  child: ChildProcess,
+  message: ParentMessage,
+  reply: ChildMessage['type'],
+): Promise<ChildMessage> {
   return new Promise((resolve, reject) => {
     const onMessage = (m: ChildMessage) => {
-      if (m.type !== 'cpu') return;
+      if (m.type !== reply) return;
       child.off('message', onMessage);
-      resolve(m.usage);
+      resolve(m);
     };
     child.on('message', onMessage);
-    if (!child.send({ type: 'cpu' })) reject(new Error('server process is gone'));
+    if (!child.send(message)) reject(new Error('server process is gone'));
   });
 }
 
@@ -75,10 +98,26 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** redis-server's counters at one moment (one `INFO everything`). */
+export type RedisSnapshot = {
+  /** User + system CPU time of redis-server so far (used_cpu_user + used_cpu_sys), µs. */
+  cpuMicros: number;
+  /**
+   * Calls per command so far (INFO commandstats), without the benchmark's own INFO calls.
+   * Commands a Lua script runs are counted as well as the script call itself.
+   */
+  calls: Record<string, number>;
+  /**
+   * Read events on client sockets so far (total_reads_processed): each is one batch of
+   * commands a client sent and waits on, i.e. one network round trip, however many commands
+   * a pipeline or a script packs into it.
+   */
+  reads: number;
+};
+
 export type RedisProcess = {
   url: string;
-  /** User + system CPU time of redis-server so far (INFO cpu), in microseconds. */
-  cpuMicros(): Promise<number>;
+  snapshot(): Promise<RedisSnapshot>;
   stop(): Promise<void>;
 };
 
@@ -116,10 +155,18 @@ export async function startRedis(): Promise<RedisProcess> {
   }
   return {
     url,
-    cpuMicros: async () => {
-      const info = await client.info('cpu');
+    snapshot: async () => {
+      const info = await client.info('everything');
       const field = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1] ?? 0);
-      return Math.round((field('used_cpu_user') + field('used_cpu_sys')) * 1e6);
+      const calls: Record<string, number> = {};
+      for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
+        if (m[1] !== undefined && m[1] !== 'info') calls[m[1]] = Number(m[2]);
+      }
+      return {
+        cpuMicros: Math.round((field('used_cpu_user') + field('used_cpu_sys')) * 1e6),
+        calls,
+        reads: field('total_reads_processed'),
+      };
     },
     stop: async () => {
       client.disconnect();
