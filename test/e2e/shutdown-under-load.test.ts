@@ -74,8 +74,9 @@ async function logged(p: PlatformProcess, text: string): Promise<void> {
 }
 
 /**
- * Opens new TCP connections until one is refused (its error code); one accepted in the instant
- * before the listener closes is closed again. Bounded by the test's timeout.
+ * Opens new TCP connections until one is refused (its error code). One accepted in the instant
+ * before the listener closes is closed again; one still in the listen queue when it closes is
+ * reset by the kernel (ECONNRESET), never served: both try again. Bounded by the test's timeout.
  */
 async function refusedConnection(port: number): Promise<string> {
   for (;;) {
@@ -87,7 +88,7 @@ async function refusedConnection(port: number): Promise<string> {
       });
       socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? String(e)));
     });
-    if (outcome !== 'accepted') return outcome;
+    if (outcome !== 'accepted' && outcome !== 'ECONNRESET') return outcome;
   }
 }
 
