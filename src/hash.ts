@@ -1,6 +1,6 @@
 import { hkdf } from '@noble/hashes/hkdf.js';
-import { hmac, type _HMAC } from '@noble/hashes/hmac.js';
-import { sha256, type _SHA256 } from '@noble/hashes/sha2.js';
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 
 /**
@@ -16,16 +16,9 @@ const utf8 = (text: string) => encoder.encode(text);
 
 export { hexToBytes, sha256 };
 
-// Hash states reused from call to call: every function here runs to completion synchronously, so
-// no two calls ever share one at the same time, and a copy of an initial state (noble's
-// `_cloneInto`, the way its own HMAC and HKDF reuse states) costs no allocation.
-const initial = sha256.create();
-const working = sha256.create();
-
 /** Lowercase hex SHA-256 of the UTF-8 text: store keys of tokens and codes, the token-cache key. */
 export function sha256Hex(text: string): string {
-  initial._cloneInto(working);
-  return bytesToHex(working.update(utf8(text)).digest());
+  return bytesToHex(sha256(utf8(text)));
 }
 
 /** HMAC-SHA-256 (RFC 2104) of `data` (bytes, or text as UTF-8) under `key`. */
@@ -38,18 +31,16 @@ export function hmacSha256(key: Uint8Array, data: Uint8Array | string): Uint8Arr
  * computed once (RFC 2104 §4), so each MAC of a short input costs two compressions.
  */
 export class HmacKey {
-  private readonly keyed: _HMAC<_SHA256>;
-  private readonly working: _HMAC<_SHA256>;
+  private readonly keyed: ReturnType<typeof hmac.create>;
 
   constructor(key: Uint8Array) {
-    this.keyed = hmac.create(sha256, key) as _HMAC<_SHA256>;
-    this.working = this.keyed.clone();
+    this.keyed = hmac.create(sha256, key);
   }
 
-  /** A pseudonym is computed on every consent check (hot path): the keyed state is copied, not rebuilt. */
+  /** A pseudonym is computed on every consent check (hot path): the keyed state is cloned, not rebuilt. */
   mac(data: Uint8Array | string): Uint8Array<ArrayBuffer> {
-    this.keyed._cloneInto(this.working);
-    return this.working
+    return this.keyed
+      .clone()
       .update(typeof data === 'string' ? utf8(data) : data)
       .digest() as Uint8Array<ArrayBuffer>;
   }

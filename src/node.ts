@@ -2,10 +2,13 @@ import nodeCrypto, { createHash } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { hostname } from 'node:os';
 import { applyLimits, Drain, serverOptions } from './node-server.js';
 import { createApp } from './app.js';
 import { buildDeps, seedSandbox } from './bootstrap.js';
 import { ConfigError, parseConfig } from './config.js';
+import type { Deps } from './deps.js';
+import { checkDeployment } from './deployment-fingerprint.js';
 import { MemoryStore } from './store/memory.js';
 import { RedisStore } from './store/redis.js';
 import { systemClock } from './clock.js';
@@ -52,6 +55,7 @@ async function main(): Promise<void> {
   }
   if (!config.purposeRegistry) log.warn('Using the sandbox purpose registry: set PURPOSE_REGISTRY(_FILE).');
   if (servesSandbox(config)) await seedSandbox(deps);
+  await checkPeers(deps);
 
   const app = createApp(deps);
   const server = serve(
@@ -106,6 +110,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/**
+ * Many instances on one Redis must share their keys and issuer (README "Many instances"): a misfit
+ * is logged at its start, named by setting. Not refused: see checkDeployment.
+ */
+async function checkPeers(deps: Deps): Promise<void> {
+  if (!deps.config.redisUrl) return; // the memory store has no peers
+  await checkDeployment(deps, `${hostname()}:${process.pid}`);
 }
 
 /** PURPOSE_REGISTRY_FILE: the registry as a JSON file; config.ts then reads it as PURPOSE_REGISTRY. */

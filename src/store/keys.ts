@@ -16,6 +16,7 @@
  *   refresh token           {t:<hash>}              the token + its used marker (found by the token)
  *   refresh family          {f:<familyId>}          the family's live token + its access tokens
  *   registry                {registry}              the registry marker
+ *   deployment              {deployment}            the instances' shared-settings fingerprint
  *
  * What must share one slot: the counters of one `hit`/`unhit` (one Lua script), which
  * `counterKey` (port.ts) keeps under the limiter key's tag. Nothing else is multi-key: every other
@@ -41,6 +42,11 @@ export const applicationKeys = {
   /** A revoked or spent access token: beside the limiter, both read on every protected call. */
   revokedToken: (clientId: string, jti: string) => `revoked:${client(clientId)}:${jti}`,
   registryMarker: 'app-registry:{registry}',
+} as const;
+
+export const deploymentKeys = {
+  /** What every instance must share (deployment-fingerprint.ts), never a secret: one key of its own. */
+  fingerprint: 'deployment-fingerprint:{deployment}',
 } as const;
 
 export const subscriberKeys = {

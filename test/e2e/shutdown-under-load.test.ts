@@ -1,4 +1,5 @@
 import { Agent, request, type ClientRequest, type IncomingHttpHeaders } from 'node:http';
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startProcess, type PlatformProcess } from './support/process.js';
 
@@ -72,8 +73,27 @@ async function logged(p: PlatformProcess, text: string): Promise<void> {
   while (!p.output().includes(text)) await new Promise((r) => setTimeout(r, 20));
 }
 
+/**
+ * Opens new TCP connections until one is refused (its error code). One accepted in the instant
+ * before the listener closes is closed again; one still in the listen queue when it closes is
+ * reset by the kernel (ECONNRESET), never served: both try again. Bounded by the test's timeout.
+ */
+async function refusedConnection(port: number): Promise<string> {
+  for (;;) {
+    const outcome = await new Promise<string>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve('accepted');
+      });
+      socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? String(e)));
+    });
+    if (outcome !== 'accepted' && outcome !== 'ECONNRESET') return outcome;
+  }
+}
+
 describe('graceful shutdown under load (Node entry)', () => {
-  it('SIGTERM with 40 requests in flight on kept-alive connections: every one answered, with Connection: close, exit 0', async () => {
+  it('SIGTERM with 40 requests in flight on kept-alive connections: new connections refused, every one in flight answered, with Connection: close, exit 0', async () => {
     // A grace shorter than the keep-alive timeout (5 s): a kept-alive connection left open after
     // its response would hold the process until the grace runs out (exit 1).
     running = await startProcess({ SHUTDOWN_GRACE_MS: '4000' });
@@ -96,8 +116,14 @@ describe('graceful shutdown under load (Node entry)', () => {
     const complete = await Promise.all(
       Array.from({ length: CONCURRENT / 2 }, () => send(agent, p.port, 'POST')),
     );
+    let exited = false;
+    void p.exited.then(() => (exited = true));
     p.kill('SIGTERM');
     await logged(p, '"msg":"shutting down"');
+    // While 20 requests still wait for the rest of their body, the process stops listening: a new
+    // connection is refused, and the process stays up for the requests it has.
+    expect(await refusedConnection(p.port)).toBe('ECONNREFUSED');
+    expect(exited).toBe(false);
     for (const { req } of partial) req.end(BODY.slice(10));
 
     const settled = await Promise.allSettled([...complete, ...partial].map((s) => s.answer));

@@ -65,14 +65,16 @@ export class OwnRedisCluster {
   async start(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     for (let i = 0; i < 3; i++) {
-      const node = new OwnRedis(await clusterPort(), [
-        '--cluster-enabled',
-        'yes',
-        '--dir',
-        this.dir,
-        '--cluster-config-file',
-        `nodes-${i}.conf`,
-      ]);
+      const node = new OwnRedis(await clusterPort(), {
+        extraArgs: [
+          '--cluster-enabled',
+          'yes',
+          '--dir',
+          this.dir,
+          '--cluster-config-file',
+          `nodes-${i}.conf`,
+        ],
+      });
       this.nodes.push(node);
       await node.start();
     }

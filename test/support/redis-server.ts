@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
 
 /** A port nobody listens on right now. */
 export async function freePort(): Promise<number> {
@@ -13,16 +14,17 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * A redis-server of the test's own, without persistence (a restart loses every key), so that a
- * test may kill, freeze and restart it without disturbing the shared server of the run.
+ * A redis-server of the test's own, so that a test may kill, freeze and restart it without
+ * disturbing the shared server of the run. Without persistence (a restart loses every key) unless
+ * given a directory: then with the AOF settings docs/operations.md asks of production.
  */
 export class OwnRedis {
   private process: ChildProcess | undefined;
 
   constructor(
     readonly port: number,
-    /** More redis-server arguments (a cluster node's). */
-    private readonly extraArgs: readonly string[] = [],
+    /** AOF persistence in `dir` (everysec, noeviction), and more redis-server arguments (a cluster node's). */
+    private readonly options: { persistence?: { dir: string }; extraArgs?: readonly string[] } = {},
   ) {}
 
   get url(): string {
@@ -36,10 +38,14 @@ export class OwnRedis {
 
   /** Starts the server and resolves once it accepts connections. */
   async start(): Promise<void> {
-    const args = [
-      ...['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      ...this.extraArgs,
-    ];
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', ''];
+    const persistence = this.options.persistence;
+    if (persistence === undefined) args.push('--appendonly', 'no');
+    else {
+      args.push('--dir', persistence.dir, '--appendonly', 'yes', '--appendfsync', 'everysec');
+      args.push('--maxmemory-policy', 'noeviction');
+    }
+    args.push(...(this.options.extraArgs ?? []));
     const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.process = child;
     let output = '';
@@ -61,6 +67,20 @@ export class OwnRedis {
         reject(new Error(`redis-server exited with ${code}:\n${output}`));
       });
     });
+  }
+
+  /** SHUTDOWN, as an operator restarts Redis: it writes what it must, then exits. */
+  async shutdown(): Promise<void> {
+    const child = this.process;
+    this.process = undefined;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    const client = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0 });
+    await client.connect();
+    // The server closes the connection instead of answering.
+    await client.call('SHUTDOWN').catch(() => undefined);
+    client.disconnect();
+    await exited;
   }
 
   /** SIGKILL, like a crash: no goodbye to the clients, no chance to save. */

@@ -41,17 +41,26 @@ async function freePort(): Promise<number> {
 }
 
 /**
+ * The entry a process runs: the TypeScript source through tsx (default), or a compiled entry
+ * (`npm run build`: dist/src/node.js) run by node alone, as production runs it.
+ */
+export type EntryOptions = { entry?: string };
+
+/**
  * Starts the platform's Node entry (src/node.ts) in its own OS process, as an operator would run
  * a second replica, and resolves once it listens.
  */
-export async function startProcess(env: Record<string, string>): Promise<PlatformProcess> {
+export async function startProcess(
+  env: Record<string, string>,
+  options: EntryOptions = {},
+): Promise<PlatformProcess> {
   const port = await freePort();
-  const child = spawnEntry(port, env);
+  const child = spawnEntry(port, env, options);
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`no listening line from src/node.ts:\n${output}`)),
+      () => reject(new Error(`no listening line from the Node entry:\n${output}`)),
       15_000,
     );
     const onData = (chunk: Buffer) => {
@@ -65,7 +74,7 @@ export async function startProcess(env: Record<string, string>): Promise<Platfor
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`src/node.ts exited with ${String(code)}:\n${output}`));
+      reject(new Error(`the Node entry exited with ${String(code)}:\n${output}`));
     });
   });
   return {
@@ -87,8 +96,10 @@ export async function startProcess(env: Record<string, string>): Promise<Platfor
 function spawnEntry(
   port: number,
   env: Record<string, string>,
+  options: EntryOptions = {},
 ): ChildProcessByStdio<null, Readable, Readable> {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/node.ts'], {
+  const args = options.entry === undefined ? ['--import', 'tsx', 'src/node.ts'] : [options.entry];
+  return spawn(process.execPath, args, {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
