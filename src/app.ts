@@ -19,6 +19,8 @@ import { securityHeaders } from './http/security-headers.js';
 import { apiDocument } from './openapi.js';
 import { limit, rateLimit } from './ratelimit/middleware.js';
 import { requestHeader } from './http/request-header.js';
+import type { Runtime } from './runtime/port.js';
+import { webRuntime } from './runtime/web.js';
 import { servesSandbox } from './sandbox-seed.js';
 
 /** Every API scope → its API name, for the authorization server. */
@@ -26,11 +28,21 @@ export function scopeCatalogue(modules: readonly ApiModule[]): Map<string, strin
   return new Map(modules.flatMap((m) => m.scopes.map((s) => [s, m.name] as const)));
 }
 
+export type AppOptions = {
+  modules?: readonly ApiModule[];
+  /**
+   * How requests are read (runtime/): the entry chooses, nodeRuntime under @hono/node-server;
+   * by default any standard Request (workerd, app.request() in tests).
+   */
+  runtime?: Runtime;
+};
+
 /**
  * Composes the platform: no environment reads and no I/O here, so the same app runs on Node,
  * in workerd and under `app.request()` in tests.
  */
-export function createApp(deps: Deps, modules: readonly ApiModule[] = API_MODULES): Hono<Env> {
+export function createApp(deps: Deps, options: AppOptions = {}): Hono<Env> {
+  const { modules = API_MODULES, runtime = webRuntime } = options;
   const app = new Hono<Env>();
   // Every response carries the security headers and the x-correlator (step 1), errors included.
   // One middleware: every step before a route is a function of its own module, called in order
@@ -38,6 +50,7 @@ export function createApp(deps: Deps, modules: readonly ApiModule[] = API_MODULE
   const secure = securityHeaders(deps.config.publicUrl.startsWith('https:'));
   app.use('*', async (c, next) => {
     c.set('deps', deps);
+    c.set('runtime', runtime);
     secure(c);
     correlate(c);
     await next();

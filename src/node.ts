@@ -6,6 +6,7 @@ import { applyLimits, Drain, serverOptions } from './node-server.js';
 import { createApp } from './app.js';
 import { buildDeps, seedSandbox } from './bootstrap.js';
 import { ConfigError, parseConfig } from './config.js';
+import { nodeRuntime } from './runtime/node.js';
 import { MemoryStore } from './store/memory.js';
 import { RedisStore } from './store/redis.js';
 import { systemClock } from './clock.js';
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
   if (!config.purposeRegistry) log.warn('Using the sandbox purpose registry: set PURPOSE_REGISTRY(_FILE).');
   if (servesSandbox(config)) await seedSandbox(deps);
 
-  const app = createApp(deps);
+  const app = createApp(deps, { runtime: nodeRuntime });
   const server = serve(
     {
       fetch: app.fetch,

@@ -1,6 +1,7 @@
 import type { AccessContext } from '../auth/access-context.js';
 import type { PrefetchedLegalBasis } from '../consent/prefetch.js';
 import type { Deps } from '../deps.js';
+import type { Runtime } from '../runtime/port.js';
 import type { ParsedJson } from './json-body.js';
 
 /** Hono context variables shared by the platform's middleware and the API modules. */
@@ -8,6 +9,8 @@ export type Env = {
   Variables: {
     correlator: string;
     deps: Deps;
+    /** How this runtime reads headers, the body and the peer (runtime/), chosen by the entry. */
+    runtime: Runtime;
     access: AccessContext;
     /** The request body's bytes, read once (http/json-body.ts readBodyOnce). */
     rawBody: Promise<Uint8Array> | undefined;
