@@ -11,11 +11,14 @@ import {
   type RateLimitResult,
   type RateLimitRule,
   type Store,
+  type StoreOp,
+  type StoreReply,
 } from './port.js';
-import { TurnBatch, type Script } from './redis-batch.js';
-import { HIT, HIT_MANY, TAKE, UNHIT } from './redis-scripts.js';
+import { BATCH, HIT, TAKE, UNHIT } from './redis-scripts.js';
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
+
+type Script = { source: string; sha: string };
 
 const script = (source: string): Script => ({ source, sha: sha1(source) });
 
@@ -37,12 +40,11 @@ export class RedisStore implements Store {
   readonly scripts = {
     hit: script(HIT),
     take: script(TAKE),
-    hitMany: script(HIT_MANY),
+    batch: script(BATCH),
     unhit: script(UNHIT),
   };
   private scriptsLoaded: Promise<void> = Promise.resolve();
   private down = false;
-  private readonly batch: TurnBatch;
 
   constructor(options: RedisStoreOptions) {
     const redisOptions: RedisOptions = {
@@ -52,13 +54,12 @@ export class RedisStore implements Store {
       commandTimeout: options.commandTimeoutMs ?? 2000,
       connectTimeout: 2000,
       lazyConnect: true,
-      // Commands issued in the same turn of the event loop leave in one write: the hot path's
-      // rate-limit hit and revocation read cost one round trip (DESIGN §2).
+      // Commands of concurrent calls issued in the same turn share a write. The hot path does not
+      // depend on it: its reads and its hit are one command of their own (batch()).
       enableAutoPipelining: true,
       retryStrategy: (times) => Math.min(100 * times, 1000),
     };
     this.client = new Redis(options.url, redisOptions);
-    this.batch = new TurnBatch(this.client, this.scripts.hitMany);
     const log = options.logger;
     // Connection errors surface per command as 503; the client keeps reconnecting. One log line
     // per outage, not one per reconnection attempt.
@@ -108,10 +109,37 @@ export class RedisStore implements Store {
     });
   }
 
-  /** Gathered with the turn's other reads and hits (redis-batch.ts) unless auto-pipelining is off. */
   get(key: string): Promise<string | null> {
-    if (!this.client.options.enableAutoPipelining) return this.run(() => this.client.get(key));
-    return this.batch.get(key);
+    return this.run(() => this.client.get(key));
+  }
+
+  /** One script (BATCH): every read and hit of the batch in one command, one round trip. */
+  async batch(ops: readonly StoreOp[]): Promise<StoreReply[]> {
+    if (ops.length === 0) return [];
+    const keys: string[] = [];
+    const args: (string | number)[] = [ops.length];
+    for (const o of ops) {
+      if (o.op === 'get') {
+        keys.push(o.key);
+        args.push('get');
+        continue;
+      }
+      checkRules(o.rules, o.now);
+      args.push('hit', o.rules.length);
+      for (const rule of o.rules) {
+        const w = windowOf(rule, o.now);
+        keys.push(counterKey(o.key, rule, w.index));
+        args.push(rule.limit, w.resetMs);
+      }
+    }
+    const out = (await this.evalScript(this.scripts.batch, keys, args)) as (string | number | null)[];
+    let at = 0;
+    return ops.map((o) => {
+      if (o.op === 'get') return (out[at++] as string | null) ?? null;
+      const [exceeded = 0, ...counts] = out.slice(at, at + o.rules.length + 1).map(Number);
+      at += o.rules.length + 1;
+      return toResult(o.rules, counts, exceeded === 0, o.now);
+    });
   }
 
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
@@ -148,7 +176,7 @@ export class RedisStore implements Store {
       keys.push(counterKey(key, rule, w.index));
       args.push(rule.limit, w.resetMs);
     }
-    const out = (await this.hitCounters(keys, args)) as number[];
+    const out = (await this.evalScript(this.scripts.hit, keys, args)) as number[];
     const [exceeded = 0, ...counts] = out.map(Number);
     return toResult(rules, counts, exceeded === 0, now);
   }
@@ -157,18 +185,6 @@ export class RedisStore implements Store {
     checkRules(rules, now);
     const keys = rules.map((rule) => counterKey(key, rule, windowOf(rule, now).index));
     await this.evalScript(this.scripts.unhit, keys, []);
-  }
-
-  /**
-   * A turn's first hit goes out at once, by EVALSHA, and opens the turn's auto-pipelined write;
-   * the turn's other hits join the batch (redis-batch.ts), sent in that same write.
-   */
-  private hitCounters(keys: string[], args: number[]): Promise<unknown> {
-    if (!this.client.options.enableAutoPipelining) return this.evalScript(this.scripts.hit, keys, args);
-    if (this.batch.hitSent) return this.batch.hit(keys, args);
-    this.batch.begin();
-    this.batch.hitSent = true;
-    return this.evalScript(this.scripts.hit, keys, args);
   }
 
   /** ms left to live (-1 without a TTL, -2 when absent). For tests and diagnostics. */
