@@ -104,10 +104,6 @@ export default tseslint.config(
     ignores: [
       'src/runtime/node.ts',
       'src/node*.ts',
-      // Offenders today, moved by the runtime seam (src/runtime/node.ts, on its own branch):
-      'src/auth/client-address.ts',
-      'src/http/json-body.ts',
-      'src/http/request-header.ts',
     ],
     rules: {
       'no-restricted-syntax': [

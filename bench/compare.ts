@@ -67,7 +67,14 @@ async function platform(name: string, root: string, redis: RedisProcess | undefi
     scopes: ['sim-swap:check'],
     purpose: 'dpv:FraudPreventionAndDetection',
   });
-  const server = serve({ fetch: createApp(deps).fetch, port: 0, hostname: '127.0.0.1' });
+  // Since the runtime seam, the entry names the Node runtime (src/node.ts); older revisions read
+  // the Node request themselves.
+  const runtime = await at('src/runtime/node.ts').then(
+    (m: { nodeRuntime: unknown }) => m.nodeRuntime,
+    () => undefined,
+  );
+  const app = runtime === undefined ? createApp(deps) : createApp(deps, { runtime });
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address() as { port: number };
   const headers = {

@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Env } from '../src/http/env.js';
 import { jsonBody } from '../src/http/json-body.js';
+import { nodeRuntime } from '../src/runtime/node.js';
 import { announce } from './child.js';
 
 /**
@@ -12,6 +13,10 @@ import { announce } from './child.js';
  * platform is what the platform's pipeline costs.
  */
 const app = new Hono<Env>();
+app.use((c, next) => {
+  c.set('runtime', nodeRuntime);
+  return next();
+});
 app.post('/sim-swap/v2/check', jsonBody(16_384), (c) => c.json({ swapped: true }));
 
 const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {

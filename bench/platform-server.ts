@@ -1,6 +1,7 @@
 import nodeCrypto, { createHash } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { createApp } from '../src/app.js';
+import { nodeRuntime } from '../src/runtime/node.js';
 import { buildDeps } from '../src/bootstrap.js';
 import { systemClock } from '../src/clock.js';
 import { parseConfig } from '../src/config.js';
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
     jwks: backend.jwks,
   });
 
-  const app = createApp(deps);
+  const app = createApp(deps, { runtime: nodeRuntime });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
     announce(info.port, async () => {
       if ('closeAllConnections' in server) server.closeAllConnections();

@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
+import type { RouterRoute } from 'hono/types';
 import { API_MODULES } from '../apis/index.js';
 import { errorCatalogue, type ApiModule } from './api-module.js';
 import { requireOperator } from './admin/operator-auth.js';
-import { authenticate, authServer, authServerDocument, requireToken } from './auth/index.js';
+import { authServer, authServerDocument } from './auth/index.js';
 import { internalConsentRoutes } from './consent/internal-routes.js';
-import { prefetchLegalBasis } from './consent/prefetch.js';
 import { consentPages } from './consent/page-routes.js';
 import { sandboxConsentRoutes } from './consent/sandbox-routes.js';
 import { selfServiceRoutes } from './consent/self-service.js';
@@ -12,13 +12,14 @@ import type { Deps } from './deps.js';
 import { ApiError } from './errors.js';
 import { correlate } from './http/correlator.js';
 import type { Env } from './http/env.js';
-import { jsonBody, parsedJson, readBodyOnce, readJsonBody } from './http/json-body.js';
-import { isRouted, methodNotAllowed } from './http/not-found.js';
+import { jsonBody } from './http/json-body.js';
+import { refuseOtherMethods } from './http/method-not-allowed.js';
 import { onError } from './http/on-error.js';
 import { securityHeaders } from './http/security-headers.js';
 import { apiDocument } from './openapi.js';
-import { limit, rateLimit } from './ratelimit/middleware.js';
-import { requestHeader } from './http/request-header.js';
+import { resourcePipeline, selfServicePipeline } from './pipeline/index.js';
+import type { Runtime } from './runtime/port.js';
+import { webRuntime } from './runtime/web.js';
 import { servesSandbox } from './sandbox-seed.js';
 
 /** Every API scope → its API name, for the authorization server. */
@@ -26,11 +27,21 @@ export function scopeCatalogue(modules: readonly ApiModule[]): Map<string, strin
   return new Map(modules.flatMap((m) => m.scopes.map((s) => [s, m.name] as const)));
 }
 
+export type AppOptions = {
+  modules?: readonly ApiModule[];
+  /**
+   * How requests are read (runtime/): the entry chooses, nodeRuntime under @hono/node-server;
+   * by default any standard Request (workerd, app.request() in tests).
+   */
+  runtime?: Runtime;
+};
+
 /**
  * Composes the platform: no environment reads and no I/O here, so the same app runs on Node,
  * in workerd and under `app.request()` in tests.
  */
-export function createApp(deps: Deps, modules: readonly ApiModule[] = API_MODULES): Hono<Env> {
+export function createApp(deps: Deps, options: AppOptions = {}): Hono<Env> {
+  const { modules = API_MODULES, runtime = webRuntime } = options;
   // Each module declares its error codes (ApiModule.errors); a clash fails here, at composition.
   errorCatalogue(modules);
   const app = new Hono<Env>();
@@ -40,6 +51,7 @@ export function createApp(deps: Deps, modules: readonly ApiModule[] = API_MODULE
   const secure = securityHeaders(deps.config.publicUrl.startsWith('https:'));
   app.use('*', async (c, next) => {
     c.set('deps', deps);
+    c.set('runtime', runtime);
     secure(c);
     correlate(c);
     await next();
@@ -53,56 +65,36 @@ export function createApp(deps: Deps, modules: readonly ApiModule[] = API_MODULE
   app.route('/', authServer(scopeCatalogue(modules)));
   app.get('/openapi/authorization-server.json', (c) => c.json(authServerDocument(deps.config.publicUrl)));
 
-  const routes: { method: string; path: string }[] = [];
-  const body = jsonBody(deps.config.maxBodyBytes);
-  const mount = (router: Hono<Env>) => {
-    app.route('/', router);
-    for (const r of router.routes) if (r.method !== 'ALL') routes.push({ method: r.method, path: r.path });
+  // The routes of the routers mounted below, as Hono records them: their other methods are 405.
+  const mounted: RouterRoute[] = [];
+  const mount = (base: string, router: Hono<Env>) => {
+    const from = app.routes.length;
+    app.route(base, router);
+    mounted.push(...app.routes.slice(from));
   };
 
   // Consent capture (DESIGN §3): the subscriber's page, self-service, the operator's channel.
-  mount(consentPages());
-  app.use('/consents', requireToken, rateLimit);
-  app.use('/consents/*', requireToken, rateLimit);
-  mount(selfServiceRoutes());
+  mount('/', consentPages());
+  app.use('/consents', selfServicePipeline);
+  app.use('/consents/*', selfServicePipeline);
+  mount('/', selfServiceRoutes());
   if (deps.config.operatorApiKeyHashes.length > 0) {
-    app.use('/internal/*', requireOperator, body);
-    mount(internalConsentRoutes());
+    app.use('/internal/*', requireOperator, jsonBody(deps.config.maxBodyBytes));
+    mount('/', internalConsentRoutes());
   }
-  if (servesSandbox(deps.config)) mount(sandboxConsentRoutes());
+  if (servesSandbox(deps.config)) mount('/', sandboxConsentRoutes());
   for (const module of modules) {
     const router = module.router();
     app.get(`/openapi/${module.name}.json`, (c) =>
       c.json(apiDocument(module, router, deps.config.publicUrl)),
     );
-    // DESIGN §2: token (401) → rate limit (429) → body (400/413/415) → the route's own checks.
-    // The body is read only for a routed POST/PUT/PATCH: a wrong method or path stays a 405/404.
-    // Step 7's store reads start before the rate limit and travel with step 3's (consent/prefetch.ts).
-    const prefetch = module.legalBasis !== false;
-    const max = deps.config.maxBodyBytes;
-    app.use(`${module.basePath}/*`, async (c, next) => {
-      await authenticate(c);
-      const hasBody =
-        ['POST', 'PUT', 'PATCH'].includes(c.req.method) && isRouted(routes, c.req.method, c.req.path);
-      if (prefetch) {
-        await prefetchLegalBasis(c, () =>
-          hasBody && Number(requestHeader(c, 'content-length') ?? '0') <= max
-            ? readBodyOnce(c, max).then((raw) => parsedJson(c, raw)?.value)
-            : undefined,
-        );
-      }
-      await limit(c);
-      if (hasBody) await readJsonBody(c, max);
-      await next();
-    });
-    app.route(module.basePath, router);
-    for (const r of router.routes) routes.push({ method: r.method, path: `${module.basePath}${r.path}` });
+    // DESIGN §2 (pipeline/): every path under the API's base, routed or not, takes the token first.
+    app.use(`${module.basePath}/*`, resourcePipeline({ legalBasis: module.legalBasis !== false }));
+    mount(module.basePath, router);
   }
+  refuseOtherMethods(app, mounted);
 
-  app.notFound((c) => {
-    const allowed = methodNotAllowed(routes, c.req.path);
-    if (allowed.length > 0)
-      throw new ApiError('METHOD_NOT_ALLOWED', undefined, { Allow: allowed.join(', ') });
+  app.notFound(() => {
     throw new ApiError('NOT_FOUND');
   });
   app.onError(onError);

@@ -9,6 +9,7 @@ import { buildDeps, seedSandbox } from './bootstrap.js';
 import { ConfigError, parseConfig } from './config.js';
 import type { Deps } from './deps.js';
 import { checkDeployment } from './deployment-fingerprint.js';
+import { nodeRuntime } from './runtime/node.js';
 import { MemoryStore } from './store/memory.js';
 import { RedisStore } from './store/redis.js';
 import { systemClock } from './clock.js';
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
   if (servesSandbox(config)) await seedSandbox(deps);
   await checkPeers(deps);
 
-  const app = createApp(deps);
+  const app = createApp(deps, { runtime: nodeRuntime });
   const server = serve(
     {
       fetch: app.fetch,

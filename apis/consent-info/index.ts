@@ -3,7 +3,7 @@ import type { ProcessingStatus } from '../../src/consent/port.js';
 import type { Deps } from '../../src/deps.js';
 import { ApiError } from '../../src/errors.js';
 import { requireScope, resolvePhoneNumber } from '../common/identifier.js';
-import { createApiRouter } from '../common/router.js';
+import { apiRoute, createApiRouter } from '../common/router.js';
 import { CONSENT_INFO_CODES, CONSENT_INFO_ERROR_TABLE, consentInfoError } from './errors.js';
 import { retrieveStatusRoute, SCOPES } from './routes.js';
 
@@ -48,7 +48,7 @@ export const consentInfo: ApiModule = {
   errors: CONSENT_INFO_ERROR_TABLE,
   router: () => {
     const router = createApiRouter();
-    router.openapi(retrieveStatusRoute, async (c) => {
+    apiRoute(router, retrieveStatusRoute, async (c) => {
       const { deps, access } = { deps: c.get('deps'), access: c.get('access') };
       const body = c.req.valid('json');
       requireScope(access, SCOPES);

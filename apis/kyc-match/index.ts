@@ -4,7 +4,7 @@ import { requireLegalBasis } from '../../src/consent/enforce.js';
 import type { Deps } from '../../src/deps.js';
 import { policyFor } from '../../src/privacy/policies.js';
 import { findEligibleSubscriber, requireScope, resolvePhoneNumber } from '../common/identifier.js';
-import { createApiRouter } from '../common/router.js';
+import { apiRoute, createApiRouter } from '../common/router.js';
 import { KYC_ERROR_TABLE } from './errors.js';
 import { matchRoute, MatchResult, MatchScoreResult, SCOPES } from './routes.js';
 import { checkParamCombination, matchKyc, type KycMatchPolicy } from './service.js';
@@ -35,7 +35,7 @@ export const kycMatch: ApiModule = {
     // (422 MISSING_IDENTIFIER / 403 INVALID_TOKEN_CONTEXT) → parameter combination (400) →
     // legal basis (403) → subscriber (404) → eligibility (422) → purpose's fields (403) →
     // idDocument validation (403) → match.
-    router.openapi(matchRoute, async (c) => {
+    apiRoute(router, matchRoute, async (c) => {
       const { deps, access } = { deps: c.get('deps'), access: c.get('access') };
       const body = c.req.valid('json');
       requireScope(access, SCOPES.match);

@@ -4,7 +4,7 @@ import { requireLegalBasis } from '../../src/consent/enforce.js';
 import type { Deps } from '../../src/deps.js';
 import { policyFor } from '../../src/privacy/policies.js';
 import { requireScope } from '../common/identifier.js';
-import { createApiRouter } from '../common/router.js';
+import { apiRoute, createApiRouter } from '../common/router.js';
 import { NV_ERROR_TABLE } from './errors.js';
 import { SCOPES, shareRoute, verifyRoute } from './routes.js';
 import {
@@ -35,7 +35,7 @@ export const numberVerification: ApiModule = {
   router: () => {
     const router = createApiRouter();
 
-    router.openapi(verifyRoute, async (c) => {
+    apiRoute(router, verifyRoute, async (c) => {
       const { deps, access } = { deps: c.get('deps'), access: c.get('access') };
       const body = c.req.valid('json');
       requireScope(access, SCOPES.verify);
@@ -46,7 +46,7 @@ export const numberVerification: ApiModule = {
       return c.json({ devicePhoneNumberVerified: verified }, 200);
     });
 
-    router.openapi(shareRoute, async (c) => {
+    apiRoute(router, shareRoute, async (c) => {
       const { deps, access } = { deps: c.get('deps'), access: c.get('access') };
       requireScope(access, SCOPES.share);
       const deviceNumber = authenticatedDeviceNumber(access);

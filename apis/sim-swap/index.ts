@@ -4,7 +4,7 @@ import { requireLegalBasis } from '../../src/consent/enforce.js';
 import type { Deps } from '../../src/deps.js';
 import { effectiveSimSwapPolicy } from '../../src/privacy/policies.js';
 import { findEligibleSubscriber, requireScope, resolvePhoneNumber } from '../common/identifier.js';
-import { createApiRouter } from '../common/router.js';
+import { apiRoute, createApiRouter } from '../common/router.js';
 import { checkRoute, retrieveDateRoute, SCOPES } from './routes.js';
 import { checkSimSwap, effectiveMaxAge, retrieveSimSwapDate, type SimSwapPolicy } from './service.js';
 
@@ -30,7 +30,7 @@ export const simSwap: ApiModule = {
   router: () => {
     const router = createApiRouter();
 
-    router.openapi(checkRoute, async (c) => {
+    apiRoute(router, checkRoute, async (c) => {
       const { deps, access } = { deps: c.get('deps'), access: c.get('access') };
       const body = c.req.valid('json');
       // DESIGN §2 step 4: the cap (market's, narrowed by the purpose's) is a range check of the
@@ -45,7 +45,7 @@ export const simSwap: ApiModule = {
       return c.json({ swapped }, 200);
     });
 
-    router.openapi(retrieveDateRoute, async (c) => {
+    apiRoute(router, retrieveDateRoute, async (c) => {
       const { deps, access } = { deps: c.get('deps'), access: c.get('access') };
       const body = c.req.valid('json');
       requireScope(access, SCOPES.retrieveDate);

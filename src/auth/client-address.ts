@@ -3,9 +3,6 @@ import type { EdgeSettings } from '../config.js';
 import type { Env } from '../http/env.js';
 import { parseAddress, type DeviceAddress } from '../network/index.js';
 
-/** What @hono/node-server passes as `c.env`: the Node request and its socket (no Node import here). */
-type NodeBindings = { incoming?: { socket?: { remoteAddress?: string; remotePort?: number } } };
-
 /**
  * The one resolver of the caller's address, for every use: device identification (network-based
  * authentication, ICM §7.8), the authorization-server endpoint limits and the failure limit.
@@ -18,7 +15,7 @@ type NodeBindings = { incoming?: { socket?: { remoteAddress?: string; remotePort
  * `X-Forwarded-For` named another subscriber).
  */
 export function deviceAddress(c: Context<Env>, edge: EdgeSettings): DeviceAddress | null {
-  const peer = socketPeer(c.env as unknown);
+  const peer = socketPeer(c);
   if (peer === null) return null;
   if (!edge.trustedProxies.includes(peer.ip)) return peer;
   if (edge.ipHeader === undefined) return null; // config forbids this; never believe a default
@@ -42,16 +39,16 @@ export function deviceAddress(c: Context<Env>, edge: EdgeSettings): DeviceAddres
  * subscriber line usually holds.
  */
 export function sourceAddress(c: Context<Env>, edge: EdgeSettings): string {
-  const ip = deviceAddress(c, edge)?.ip ?? socketPeer(c.env as unknown)?.ip;
+  const ip = deviceAddress(c, edge)?.ip ?? socketPeer(c)?.ip;
   if (ip === undefined) return 'unknown';
   if (!ip.includes(':')) return ip;
   return `${expandIpv6(ip).slice(0, 4).join(':')}::/64`;
 }
 
-function socketPeer(env: unknown): DeviceAddress | null {
-  const socket = (env as NodeBindings | undefined)?.incoming?.socket;
-  if (socket?.remoteAddress === undefined) return null;
-  return { ip: normaliseIp(socket.remoteAddress), port: socket.remotePort };
+/** The TCP peer as the runtime knows it (runtime/): null where it cannot (a bare Request). */
+function socketPeer(c: Context<Env>): DeviceAddress | null {
+  const peer = c.get('runtime').peer(c);
+  return peer === null ? null : { ip: normaliseIp(peer.ip), port: peer.port };
 }
 
 /** IPv4-mapped IPv6 (`::ffff:198.51.100.1`, a dual-stack socket) is the IPv4 address. */

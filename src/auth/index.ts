@@ -14,7 +14,7 @@ import { revocationEndpoint } from './revoke.js';
 import { tokenEndpoint } from './token-endpoint.js';
 
 export { authServerDocument } from './openapi.js';
-export { authenticate, requireToken } from './resource-guard.js';
+export { authenticate } from './resource-guard.js';
 export { TokenService } from './tokens.js';
 export { SigningKeys } from './keys.js';
 export type { AccessContext } from './access-context.js';

@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { ApiError } from '../errors.js';
 import type { Env } from '../http/env.js';
 import { requestHeader } from '../http/request-header.js';
@@ -17,8 +17,8 @@ export const invalidToken = (): ApiError =>
  * malformed, bad signature, expired, wrong audience, revoked) gets the same 401, whatever the
  * reason (Commonalities NOTE 1), with RFC 6750 §3 `WWW-Authenticate`.
  *
- * The signature is checked here (in process, cached); revocation is read by the `rateLimit`
- * middleware that always follows, in the same store round trip as the rate-limit hit.
+ * The signature is checked here (in process, cached); the application's status and revocation
+ * are the steps that follow (pipeline/), revocation read in the call's one store round trip.
  */
 export async function authenticate(c: Context<Env>): Promise<void> {
   const header = requestHeader(c, 'authorization');
@@ -32,9 +32,3 @@ export async function authenticate(c: Context<Env>): Promise<void> {
     throw invalidToken();
   }
 }
-
-/** authenticate() as a middleware. */
-export const requireToken: MiddlewareHandler<Env> = async (c, next) => {
-  await authenticate(c);
-  await next();
-};

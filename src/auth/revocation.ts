@@ -1,5 +1,6 @@
 import { decodeJwt } from 'jose';
 import type { Deps } from '../deps.js';
+import type { StoreReads } from '../store/batch.js';
 import type { Store } from '../store/port.js';
 import { applicationKeys } from '../store/keys.js';
 import type { AccessContext } from './access-context.js';
@@ -45,11 +46,11 @@ export async function spendAccessToken(
 }
 
 /**
- * One store read. The resource pipeline issues it together with the rate-limit hit so that both
- * travel in the same round trip (DESIGN §2 hot-path budget; ratelimit/middleware.ts).
+ * One store read: from the store, or from the resource pipeline's batch, so that it travels with
+ * the rate-limit hit in the call's one round trip (DESIGN §2 hot-path budget; pipeline/revocation.ts).
  */
-export async function isRevoked(store: Store, token: TokenId): Promise<boolean> {
-  return (await store.get(revokedKey(token))) !== null;
+export async function isRevoked(reads: StoreReads, token: TokenId): Promise<boolean> {
+  return (await reads.get(revokedKey(token))) !== null;
 }
 
 /** RFC 7662 §2.2 members of an active token (besides `active`). */

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { ApiError } from '../errors.js';
 import type { Env } from '../http/env.js';
+import { jsonValue } from '../http/json-body.js';
 import { PURPOSE_PATTERN } from './purposes.js';
 import { ALL_APPLICATIONS } from './records.js';
 
@@ -26,7 +27,7 @@ const schemas = {
 };
 
 async function bodyOf<T extends z.ZodType>(c: Context<Env>, schema: T): Promise<z.output<T>> {
-  const parsed = schema.safeParse(await c.req.json());
+  const parsed = schema.safeParse(jsonValue(c));
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const where = issue?.path.map(String).join('.');

@@ -4,6 +4,8 @@
  * consent stops access at once, not at token expiry.
  */
 
+import type { StoreReads } from '../store/batch.js';
+
 export type LegalBasis = 'consent' | 'legitimate_interest' | 'contract';
 
 /** Who wants what about whom: one application, one declared purpose, one subscriber. */
@@ -43,9 +45,18 @@ export type ConsentRequest = {
   expiresAt: number;
 };
 
+/** A legal-basis check whose store reads are under way (ConsentService.prepareCheck). */
+export type PreparedCheck = { decision: Promise<LegalBasisDecision> };
+
 export interface ConsentService {
   /** The legal basis for this access now; checked at token issuance and on every resource call. */
   check(query: AccessQuery): Promise<LegalBasisDecision>;
+  /**
+   * check() in two halves, for the resource pipeline (DESIGN §2 hot-path budget): once this
+   * resolves, every store read of the check has been asked of `reads` (the call's StoreBatch),
+   * and `decision` settles from their replies. A service without store reads may omit it.
+   */
+  prepareCheck?(query: AccessQuery, reads: StoreReads): Promise<PreparedCheck>;
   /**
    * Starts a consent capture; the capture URL is what the operator's channel delivers. Requests
    * that go through the channel are limited per application and subscriber per day

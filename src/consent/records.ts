@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Pseudonymizer } from '../privacy/pseudonym.js';
+import type { StoreReads } from '../store/batch.js';
 import type { Store } from '../store/port.js';
 import type { Actor, ConsentView } from './port.js';
 import { subscriberKeys } from '../store/keys.js';
@@ -46,18 +47,20 @@ export class ConsentRecords {
 
   /**
    * The record of each application asked for (in order), each found under the newest key that
-   * has one. One concurrent batch of GETs: clients × keys in the ring.
+   * has one. One concurrent batch of GETs: clients × keys in the ring, issued before this returns
+   * (so that `reads`, a StoreBatch of the resource pipeline, has them all before it is sent).
    */
   async read(
     subscriber: string,
     clientIds: readonly string[],
     purpose: string,
+    reads: StoreReads = this.store,
   ): Promise<(StoredRecord | null)[]> {
     const subjects = this.pseudonyms.candidates(subscriber);
-    const reads: Promise<string | null>[] = [];
+    const pending: Promise<string | null>[] = [];
     for (const clientId of clientIds)
-      for (const subject of subjects) reads.push(this.store.get(recordKey(subject, clientId, purpose)));
-    const values = await Promise.all(reads);
+      for (const subject of subjects) pending.push(reads.get(recordKey(subject, clientId, purpose)));
+    const values = await Promise.all(pending);
     const records: (StoredRecord | null)[] = [];
     for (let i = 0; i < clientIds.length; i++) {
       let raw: string | null = null;

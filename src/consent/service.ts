@@ -2,6 +2,7 @@ import type { Application, ApplicationRegistry } from '../admin/applications.js'
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { Pseudonymizer } from '../privacy/pseudonym.js';
+import type { StoreReads } from '../store/batch.js';
 import type { Store } from '../store/port.js';
 import { consentError } from './errors.js';
 import type { ConsentLinks } from './links.js';
@@ -17,6 +18,7 @@ import type {
   Decision,
   LegalBasis,
   LegalBasisDecision,
+  PreparedCheck,
   ProcessingStatus,
 } from './port.js';
 import { PURPOSE_NEUTRAL, type PurposeRegistry } from './purposes.js';
@@ -102,23 +104,40 @@ export class StoreConsentService implements ConsentManager {
   }
 
   /** The record of the application and, for legitimate interest, the objection to the purpose as a whole. */
-  private async relevant(query: Omit<AccessQuery, 'scopes'>, basis: LegalBasis) {
+  private async relevant(query: Omit<AccessQuery, 'scopes'>, basis: LegalBasis, reads?: StoreReads) {
     if (basis === 'contract') return { record: null, everyApp: null };
     const clients = basis === 'legitimate_interest' ? [query.clientId, ALL_APPLICATIONS] : [query.clientId];
     const [record = null, everyApp = null] = await this.records.read(
       query.subscriber,
       clients,
       query.purpose,
+      reads,
     );
     return { record, everyApp };
   }
 
   async check(query: AccessQuery): Promise<LegalBasisDecision> {
+    return (await this.prepareCheck(query, this.o.store)).decision;
+  }
+
+  async prepareCheck(query: AccessQuery, reads: StoreReads): Promise<PreparedCheck> {
     const gate = await this.gate(query);
-    if (!gate.ok) return { allowed: false, reason: 'purpose_not_allowed' };
-    const { record, everyApp } = await this.relevant(query, gate.basis);
+    if (!gate.ok) return { decision: Promise.resolve({ allowed: false, reason: 'purpose_not_allowed' }) };
+    const basis = gate.basis;
+    const relevant = this.relevant(query, basis, reads); // its reads are issued now
+    return {
+      decision: relevant.then(({ record, everyApp }) => this.basisDecision(query, basis, record, everyApp)),
+    };
+  }
+
+  private basisDecision(
+    query: AccessQuery,
+    basis: LegalBasis,
+    record: StoredRecord | null,
+    everyApp: StoredRecord | null,
+  ): LegalBasisDecision {
     const now = this.o.clock.now();
-    switch (gate.basis) {
+    switch (basis) {
       case 'contract':
         return { allowed: true, basis: 'contract' };
       case 'legitimate_interest':

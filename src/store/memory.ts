@@ -8,6 +8,8 @@ import {
   type RateLimitResult,
   type RateLimitRule,
   type Store,
+  type StoreOp,
+  type StoreReply,
 } from './port.js';
 
 type Entry = { value: string; expiresAt: number };
@@ -83,9 +85,21 @@ export class MemoryStore implements Store {
     return existed;
   }
 
+  async batch(ops: readonly StoreOp[]): Promise<StoreReply[]> {
+    for (const o of ops) if (o.op === 'hit') checkRules(o.rules, o.now);
+    // Synchronous: nothing interleaves, so the batch is one atomic step like the Redis script.
+    return ops.map((o) =>
+      o.op === 'get' ? (this.live(o.key)?.value ?? null) : this.count(o.key, o.rules, o.now),
+    );
+  }
+
   async hit(key: string, rules: readonly RateLimitRule[], now: number): Promise<RateLimitResult> {
     checkRules(rules, now);
-    // Synchronous from here on: nothing interleaves, so the hit is atomic like the Redis script.
+    return this.count(key, rules, now);
+  }
+
+  /** One hit, synchronous: nothing interleaves, so it is atomic like the Redis script. */
+  private count(key: string, rules: readonly RateLimitRule[], now: number): RateLimitResult {
     const keys = rules.map((rule) => counterKey(key, rule, windowOf(rule, now).index));
     const counts = keys.map((k) => Number(this.live(k)?.value ?? 0));
     const allowed = rules.every((rule, i) => (counts[i] ?? 0) < rule.limit);

@@ -24,8 +24,24 @@ export type RateLimitResult = {
   states: RateLimitState[];
 };
 
+/** One operation of a batch (Store.batch): a read, or a rate-limit hit as `hit()` counts it. */
+export type StoreOp =
+  { op: 'get'; key: string } | { op: 'hit'; key: string; rules: readonly RateLimitRule[]; now: number };
+
+/** The reply to one StoreOp: the value read (null when absent), or the hit's result. */
+export type StoreReply<O extends StoreOp = StoreOp> = O extends { op: 'get' }
+  ? string | null
+  : RateLimitResult;
+
 export interface Store {
   get(key: string): Promise<string | null>;
+  /**
+   * Runs the operations in one store round trip, in order, and answers each (replies in the same
+   * order): the resource pipeline's reads and its rate-limit hit (DESIGN §2 hot-path budget).
+   * Each hit is atomic as `hit()` is, and sees the operations before it. Invalid rules reject the
+   * whole batch with a TypeError before anything runs; an outage rejects it whole (503).
+   */
+  batch(ops: readonly StoreOp[]): Promise<StoreReply[]>;
   /** Writes a value; `ttlMs` bounds its life (no TTL: kept until deleted). */
   set(key: string, value: string, ttlMs?: number): Promise<void>;
   /**

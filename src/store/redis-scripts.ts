@@ -49,33 +49,40 @@ return v
 `;
 
 /**
- * HIT for several calls at once, in order, as if each had run HIT on its own (the counters of a
- * call see the hits of the calls before it). ARGV[1]: the number of calls; then for each call the
- * number n of its rules and its n (limit, ms left) pairs. KEYS: each call's n counters, in order.
- * Returns each call's HIT reply, concatenated: {exceeded, count_1, ..., count_n}, ...
+ * A batch (Store.batch): reads and rate-limit hits, in order, in one atomic step, so that a
+ * resource call costs one command and one round trip. ARGV[1]: the number of operations; then for
+ * each, `get` (its key is the next KEY) or `hit`, the number n of its rules and their n (limit,
+ * ms left) pairs (its n counters are the next KEYS). A hit behaves exactly as HIT.
+ * Returns, concatenated: each read's value (nil when absent), each hit's HIT reply.
  */
-export const HIT_MANY = `
+export const BATCH = `
 local out = {}
 local k = 0
 local a = 2
 for _ = 1, tonumber(ARGV[1]) do
-  local n = tonumber(ARGV[a])
-  local counts = {}
-  local exceeded = 0
-  for i = 1, n do
-    counts[i] = tonumber(redis.call('GET', KEYS[k + i]) or '0')
-    if exceeded == 0 and counts[i] >= tonumber(ARGV[a + 2 * i - 1]) then exceeded = i end
-  end
-  if exceeded == 0 then
+  if ARGV[a] == 'get' then
+    k = k + 1
+    out[#out + 1] = redis.call('GET', KEYS[k])
+    a = a + 1
+  else
+    local n = tonumber(ARGV[a + 1])
+    local counts = {}
+    local exceeded = 0
     for i = 1, n do
-      counts[i] = redis.call('INCR', KEYS[k + i])
-      if counts[i] == 1 then redis.call('PEXPIRE', KEYS[k + i], ARGV[a + 2 * i]) end
+      counts[i] = tonumber(redis.call('GET', KEYS[k + i]) or '0')
+      if exceeded == 0 and counts[i] >= tonumber(ARGV[a + 2 * i]) then exceeded = i end
     end
+    if exceeded == 0 then
+      for i = 1, n do
+        counts[i] = redis.call('INCR', KEYS[k + i])
+        if counts[i] == 1 then redis.call('PEXPIRE', KEYS[k + i], ARGV[a + 2 * i + 1]) end
+      end
+    end
+    out[#out + 1] = exceeded
+    for i = 1, n do out[#out + 1] = counts[i] end
+    k = k + n
+    a = a + 2 + 2 * n
   end
-  out[#out + 1] = exceeded
-  for i = 1, n do out[#out + 1] = counts[i] end
-  k = k + n
-  a = a + 2 * n + 1
 end
 return out
 `;

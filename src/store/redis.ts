@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../log.js';
 import {
   checkRules,
@@ -11,12 +11,15 @@ import {
   type RateLimitResult,
   type RateLimitRule,
   type Store,
+  type StoreOp,
+  type StoreReply,
 } from './port.js';
-import { TurnBatch, type Script } from './redis-batch.js';
 import { createRedisClient, type RedisClient, type RedisClientOptions } from './redis-client.js';
-import { HIT, HIT_MANY, TAKE, UNHIT } from './redis-scripts.js';
+import { BATCH, HIT, TAKE, UNHIT } from './redis-scripts.js';
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
+
+type Script = { source: string; sha: string };
 
 const script = (source: string): Script => ({ source, sha: sha1(source) });
 
@@ -33,21 +36,14 @@ export class RedisStore implements Store {
   readonly scripts = {
     hit: script(HIT),
     take: script(TAKE),
-    hitMany: script(HIT_MANY),
+    batch: script(BATCH),
     unhit: script(UNHIT),
   };
   private scriptsLoaded: Promise<void> = Promise.resolve();
   private down = false;
-  /**
-   * One server only: the batch gathers the reads and hits of every call in a turn into one MGET
-   * and one script, whose keys belong to many applications and subscribers, so many slots. On a
-   * cluster each command goes alone and ioredis gathers a turn's commands into one write per node.
-   */
-  private readonly batch: TurnBatch | undefined;
 
   constructor(options: RedisStoreOptions) {
     this.client = createRedisClient(options);
-    this.batch = this.client instanceof Redis ? new TurnBatch(this.client, this.scripts.hitMany) : undefined;
     const log = options.logger;
     // Connection errors surface per command as 503; the client keeps reconnecting. One log line
     // per outage, not one per reconnection attempt.
@@ -100,11 +96,47 @@ export class RedisStore implements Store {
     });
   }
 
-  /** Gathered with the turn's other reads and hits (redis-batch.ts) unless auto-pipelining is off. */
   get(key: string): Promise<string | null> {
-    if (this.batch === undefined || !this.client.options.enableAutoPipelining)
-      return this.run(() => this.client.get(key));
-    return this.batch.get(key);
+    return this.run(() => this.client.get(key));
+  }
+
+  /**
+   * One script (BATCH): every read and hit of the batch in one command, one round trip. A batch's
+   * keys belong to one application and one subscriber, so two hash tags (store/keys.ts): on a
+   * cluster each operation goes on its own, and ioredis writes the turn's commands once per master.
+   */
+  async batch(ops: readonly StoreOp[]): Promise<StoreReply[]> {
+    if (ops.length === 0) return [];
+    if (this.client instanceof Cluster) {
+      for (const o of ops) if (o.op === 'hit') checkRules(o.rules, o.now); // nothing runs on a bad rule
+      return Promise.all(
+        ops.map((o) => (o.op === 'get' ? this.get(o.key) : this.hit(o.key, o.rules, o.now))),
+      );
+    }
+    const keys: string[] = [];
+    const args: (string | number)[] = [ops.length];
+    for (const o of ops) {
+      if (o.op === 'get') {
+        keys.push(o.key);
+        args.push('get');
+        continue;
+      }
+      checkRules(o.rules, o.now);
+      args.push('hit', o.rules.length);
+      for (const rule of o.rules) {
+        const w = windowOf(rule, o.now);
+        keys.push(counterKey(o.key, rule, w.index));
+        args.push(rule.limit, w.resetMs);
+      }
+    }
+    const out = (await this.evalScript(this.scripts.batch, keys, args)) as (string | number | null)[];
+    let at = 0;
+    return ops.map((o) => {
+      if (o.op === 'get') return (out[at++] as string | null) ?? null;
+      const [exceeded = 0, ...counts] = out.slice(at, at + o.rules.length + 1).map(Number);
+      at += o.rules.length + 1;
+      return toResult(o.rules, counts, exceeded === 0, o.now);
+    });
   }
 
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
@@ -141,7 +173,7 @@ export class RedisStore implements Store {
       keys.push(counterKey(key, rule, w.index));
       args.push(rule.limit, w.resetMs);
     }
-    const out = (await this.hitCounters(keys, args)) as number[];
+    const out = (await this.evalScript(this.scripts.hit, keys, args)) as number[];
     const [exceeded = 0, ...counts] = out.map(Number);
     return toResult(rules, counts, exceeded === 0, now);
   }
@@ -150,19 +182,6 @@ export class RedisStore implements Store {
     checkRules(rules, now);
     const keys = rules.map((rule) => counterKey(key, rule, windowOf(rule, now).index));
     await this.evalScript(this.scripts.unhit, keys, []);
-  }
-
-  /**
-   * A turn's first hit goes out at once, by EVALSHA, and opens the turn's auto-pipelined write;
-   * the turn's other hits join the batch (redis-batch.ts), sent in that same write.
-   */
-  private hitCounters(keys: string[], args: number[]): Promise<unknown> {
-    if (this.batch === undefined || !this.client.options.enableAutoPipelining)
-      return this.evalScript(this.scripts.hit, keys, args);
-    if (this.batch.hitSent) return this.batch.hit(keys, args);
-    this.batch.begin();
-    this.batch.hitSent = true;
-    return this.evalScript(this.scripts.hit, keys, args);
   }
 
   /** ms left to live (-1 without a TTL, -2 when absent). For tests and diagnostics. */

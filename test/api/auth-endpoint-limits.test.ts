@@ -33,7 +33,7 @@ const post = (
         headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
         body: new URLSearchParams(params).toString(),
       },
-      { incoming: { socket: { remoteAddress: peer, remotePort: 50000 } } },
+      { peer: { ip: peer, port: 50000 } },
     ),
   );
 const tokenRequest = (p: TestPlatform, client: TestClient, secret = client.secret, ip = '198.51.100.1') =>

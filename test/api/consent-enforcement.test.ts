@@ -163,10 +163,11 @@ describe('legal basis when the store is down', () => {
     const store = new MemoryStore(clock);
     const p = await testPlatform({ clock, store });
     const token = await p.token({ purpose: FRAUD });
-    const get = store.get.bind(store);
-    store.get = async (key: string) => {
-      if (key.startsWith('consent:')) throw new StoreUnavailableError();
-      return get(key);
+    // The consent reads travel in the call's one batch with the revocation read and the hit.
+    const batch = store.batch.bind(store);
+    store.batch = async (ops) => {
+      if (ops.some((o) => o.key.startsWith('consent:'))) throw new StoreUnavailableError();
+      return batch(ops);
     };
     const res = await post(p.app, '/sim-swap/v2/check', { phoneNumber: '+34600000001' }, token);
     expect(res.status).toBe(503);

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { batchContract } from './batch-contract.js';
 import { hitContract } from './hit-contract.js';
 import { keyspace, type StoreHarness } from './harness.js';
 
@@ -145,5 +146,6 @@ export function storeContract(engine: string, setup: () => Promise<StoreHarness>
     });
 
     hitContract(() => ({ h, k }));
+    batchContract(() => ({ h, k }));
   });
 }

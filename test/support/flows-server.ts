@@ -2,6 +2,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { Store } from '../../src/store/port.js';
 import { RedisStore } from '../../src/store/redis.js';
+import { nodeRuntime } from '../../src/runtime/node.js';
 import { flowsPlatform, type FlowsPlatform } from './flows.js';
 import { RunningClock } from './running-clock.js';
 
@@ -44,6 +45,7 @@ export async function startFlowsServer(engine: 'memory' | 'redis'): Promise<Flow
       CLIENT_PORT_HEADER: 'x-forwarded-port',
     },
     clock: new RunningClock(),
+    runtime: nodeRuntime,
     ...(store ? { store } : {}),
   });
   target.fetch = (request, env) => platform.app.fetch(request, env);

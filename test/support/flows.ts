@@ -23,6 +23,7 @@ import type {
 } from '../../src/consent/port.js';
 import type { Deps } from '../../src/deps.js';
 import type { Env } from '../../src/http/env.js';
+import type { Runtime } from '../../src/runtime/port.js';
 import type { Store } from '../../src/store/port.js';
 import { testPlatform } from './app.js';
 
@@ -142,14 +143,17 @@ export type FlowsPlatform = {
 
 /** The memory platform (or a given store) with the NV scopes known and a scripted consent service. */
 export async function flowsPlatform(
-  options: { env?: Record<string, string>; store?: Store; clock?: ManualClock } = {},
+  options: { env?: Record<string, string>; store?: Store; clock?: ManualClock; runtime?: Runtime } = {},
 ): Promise<FlowsPlatform> {
   const base = await testPlatform(options);
   const consent = new ScriptedConsent(base.clock, base.deps.config.publicUrl);
   base.deps.consent = consent;
   // The NV scopes are needed for the NV token rules, whether or not the NV module is composed.
   const known = API_MODULES.some((m) => m.name === nvStub.name);
-  const app = createApp(base.deps, known ? API_MODULES : [...API_MODULES, nvStub]);
+  const app = createApp(base.deps, {
+    modules: known ? API_MODULES : [...API_MODULES, nvStub],
+    runtime: options.runtime,
+  });
   const register = (overrides: Partial<Application> = {}) => registerClient(base.deps, overrides);
   return { app, deps: base.deps, clock: base.clock, consent, client: await register(), register };
 }
@@ -247,7 +251,7 @@ export async function oauthError(res: Response): Promise<{ status: number; error
   return { status: res.status, error: body.error };
 }
 
-/** A request as @hono/node-server delivers it: the TCP peer in `c.env.incoming.socket`. */
+/** A request from a device: the web runtime takes the TCP peer from the `peer` binding. */
 export function fromDevice(
   app: Hono<Env>,
   url: string,
@@ -256,7 +260,7 @@ export function fromDevice(
 ): Promise<Response> {
   return Promise.resolve(
     app.request(url, init, {
-      incoming: { socket: { remoteAddress: peer.ip, remotePort: peer.port ?? 50000 } },
+      peer: { ip: peer.ip, port: peer.port ?? 50000 },
     }),
   );
 }

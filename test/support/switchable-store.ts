@@ -1,4 +1,4 @@
-import type { RateLimitResult, RateLimitRule } from '../../src/store/port.js';
+import type { RateLimitResult, RateLimitRule, StoreOp, StoreReply } from '../../src/store/port.js';
 import { StoreUnavailableError } from '../../src/store/port.js';
 import { MemoryStore } from '../../src/store/memory.js';
 
@@ -43,5 +43,11 @@ export class SwitchableStore extends MemoryStore {
   override async hit(key: string, rules: readonly RateLimitRule[], now: number): Promise<RateLimitResult> {
     this.check('hit');
     return super.hit(key, rules, now);
+  }
+
+  /** A batch fails as its operations would: a read and a hit each fail as get() and hit() do. */
+  override async batch(ops: readonly StoreOp[]): Promise<StoreReply[]> {
+    for (const o of ops) this.check(o.op);
+    return super.batch(ops);
   }
 }

@@ -90,7 +90,7 @@ describe('API error codes are declared by each module (ApiModule.errors), not re
       'API module d: lower.case is not an API-specific error code',
     );
     const p = await testPlatform();
-    expect(() => createApp(p.deps, [a, module('b', { 'SHARED.CODE': [409, 'One.'] })])).toThrow(
+    expect(() => createApp(p.deps, { modules: [a, module('b', { 'SHARED.CODE': [409, 'One.'] })] })).toThrow(
       'API module b: SHARED.CODE is declared differently by another module',
     );
   });

@@ -5,6 +5,7 @@ import * as client from 'openid-client';
 import { expect } from 'vitest';
 import privateJwks from '../../../sandbox/demo-backend.private-jwks.json' with { type: 'json' };
 import { createApp } from '../../../src/app.js';
+import { nodeRuntime } from '../../../src/runtime/node.js';
 import { buildDeps, seedSandbox } from '../../../src/bootstrap.js';
 import { parseConfig } from '../../../src/config.js';
 import type { Deps } from '../../../src/deps.js';
@@ -85,7 +86,7 @@ export async function startConsentServer(
   const logger = createLogger('debug', (line) => logs.push(line), { redact: false });
   const deps = await buildDeps(config, { store, clock, logger });
   await seedSandbox(deps);
-  const app = createApp(deps);
+  const app = createApp(deps, { runtime: nodeRuntime });
   slot.fetch = (request, bindings) => app.fetch(request, bindings);
   return {
     url,

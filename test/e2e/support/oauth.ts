@@ -5,6 +5,7 @@ import { CLIENT_ASSERTION_TYPE } from '../../../src/auth/client-auth.js';
 import type { Deps } from '../../../src/deps.js';
 import type { Env } from '../../../src/http/env.js';
 import { onError } from '../../../src/http/on-error.js';
+import { webRuntime } from '../../../src/runtime/web.js';
 
 export const PURPOSE = 'dpv:FraudPreventionAndDetection';
 
@@ -109,6 +110,7 @@ export function mountAuthServer(deps: Deps, router: Hono<Env>): Hono<Env> {
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     c.set('correlator', 'test');
+    c.set('runtime', webRuntime);
     await next();
   });
   app.route('/', router);

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from '../../../src/app.js';
+import { nodeRuntime } from '../../../src/runtime/node.js';
 import { buildDeps, seedSandbox } from '../../../src/bootstrap.js';
 import type { Application } from '../../../src/admin/applications.js';
 import { systemClock, type Clock } from '../../../src/clock.js';
@@ -84,7 +85,7 @@ export async function startServer(options: ServerOptions): Promise<E2EServer> {
   const deps = await buildDeps(config, { store, clock, logger: silentLogger });
   await seedSandbox(deps);
   const client = await registerClient(deps, options.client);
-  const app = createApp(deps);
+  const app = createApp(deps, { runtime: nodeRuntime });
   slot.fetch = (request, env) => app.fetch(request, env);
 
   return {
