@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { API_MODULES } from '../apis/index.js';
 import type { ApiModule } from './api-module.js';
 import { requireOperator } from './admin/operator-auth.js';
@@ -35,6 +35,11 @@ export type AppOptions = {
    * by default any standard Request (workerd, app.request() in tests).
    */
   runtime?: Runtime;
+  /**
+   * The dependencies of one request, when the entry builds them per request (the Worker binds a
+   * store connection per request: src/worker.ts); by default every request shares `deps`.
+   */
+  requestDeps?: (c: Context<Env>) => Deps;
 };
 
 /**
@@ -42,14 +47,14 @@ export type AppOptions = {
  * in workerd and under `app.request()` in tests.
  */
 export function createApp(deps: Deps, options: AppOptions = {}): Hono<Env> {
-  const { modules = API_MODULES, runtime = webRuntime } = options;
+  const { modules = API_MODULES, runtime = webRuntime, requestDeps } = options;
   const app = new Hono<Env>();
   // Every response carries the security headers and the x-correlator (step 1), errors included.
   // One middleware: every step before a route is a function of its own module, called in order
   // here, which spares a layer of Hono's middleware chain per step (bench/README.md).
   const secure = securityHeaders(deps.config.publicUrl.startsWith('https:'));
   app.use('*', async (c, next) => {
-    c.set('deps', deps);
+    c.set('deps', requestDeps === undefined ? deps : requestDeps(c));
     c.set('runtime', runtime);
     secure(c);
     correlate(c);
@@ -58,7 +63,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono<Env> {
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/ready', async (c) => {
-    await deps.store.ping();
+    await c.get('deps').store.ping();
     return c.json({ status: 'ready' });
   });
   app.route('/', authServer(scopeCatalogue(modules)));

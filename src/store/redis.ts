@@ -28,6 +28,12 @@ export type RedisStoreOptions = {
   /** Upper bound of one command, for a server that accepts connections but does not answer. */
   commandTimeoutMs?: number;
   logger?: Logger;
+  /**
+   * A connection that lives for one request (a Worker's, DESIGN §3): no script preload (EVALSHA
+   * falls back to EVAL, which caches the script on the server) and no reconnection, so that a
+   * request pays one connection and nothing outlives it.
+   */
+  perRequest?: boolean;
 };
 
 /**
@@ -57,7 +63,7 @@ export class RedisStore implements Store {
       // Commands of concurrent calls issued in the same turn share a write. The hot path does not
       // depend on it: its reads and its hit are one command of their own (batch()).
       enableAutoPipelining: true,
-      retryStrategy: (times) => Math.min(100 * times, 1000),
+      retryStrategy: options.perRequest ? () => null : (times) => Math.min(100 * times, 1000),
     };
     this.client = new Redis(options.url, redisOptions);
     const log = options.logger;
@@ -71,7 +77,7 @@ export class RedisStore implements Store {
     this.client.on('ready', () => {
       if (this.down) log?.info('redis available again');
       this.down = false;
-      this.scriptsLoaded = this.loadScripts().catch(() => {});
+      if (!options.perRequest) this.scriptsLoaded = this.loadScripts().catch(() => {});
     });
   }
 
