@@ -11,6 +11,11 @@ export type WorkerProcess = {
   port: number;
   /** Everything wrangler and the Worker wrote so far (the Worker's log lines included). */
   output(): string;
+  /**
+   * Resolves with the output once it holds `text`: the Worker's log lines reach wrangler's output
+   * after the response that caused them.
+   */
+  outputWith(text: string): Promise<string>;
   stop(): Promise<void>;
 };
 
@@ -58,6 +63,20 @@ export async function startWorker(env: Record<string, string>, port?: number): P
     url: `http://127.0.0.1:${listen}`,
     port: listen,
     output: () => output,
+    outputWith: (text) =>
+      new Promise((resolve, reject) => {
+        if (output.includes(text)) return resolve(output);
+        const timer = setTimeout(() => reject(new Error(`no "${text}" in:\n${output}`)), 20_000);
+        const check = () => {
+          if (!output.includes(text)) return;
+          clearTimeout(timer);
+          child.stdout.off('data', check);
+          child.stderr.off('data', check);
+          resolve(output);
+        };
+        child.stdout.on('data', check);
+        child.stderr.on('data', check);
+      }),
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
