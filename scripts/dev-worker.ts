@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONFIG_VARIABLES } from '../src/config.js';
+import { SANDBOX_APPLICATIONS } from '../src/sandbox-seed.js';
 
 /**
  * `npm run dev:worker`: the Worker (src/worker.ts) in a local workerd through `wrangler dev`,
@@ -66,6 +67,7 @@ const child = spawn(
     },
   },
 );
+if (vars.NODE_ENV !== 'production' && vars.NETWORK_BACKEND === 'sandbox') printDemoCredentials();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 
@@ -74,4 +76,23 @@ function quote(name: string, value: string): string {
   if (value.includes("'"))
     throw new Error(`${name}: a value with a single quote cannot be passed to wrangler`);
   return `'${value}'`;
+}
+
+/** The sandbox the Worker seeds on its first request: the same published values as `npm start`. */
+function printDemoCredentials(): void {
+  const demo = SANDBOX_APPLICATIONS.find((a) => a.clientSecret !== undefined);
+  if (demo === undefined) return;
+  const url = (vars.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  console.log(
+    [
+      '',
+      'Sandbox demo credentials (published test values; never use them in production):',
+      `  client_id:     ${demo.clientId}`,
+      `  client_secret: ${demo.clientSecret}`,
+      `  token URL:     ${url}/oauth2/token`,
+      `  purposes:      ${demo.purposes.join(' ')} (exactly one per token request)`,
+      `  scopes:        ${demo.scopes.join(' ')}`,
+      '',
+    ].join('\n'),
+  );
 }
