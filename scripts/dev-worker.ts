@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONFIG_VARIABLES } from '../src/config.js';
@@ -39,6 +40,9 @@ writeFileSync(
   },
 );
 
+// wrangler's devtools port is 9229 by default: a second Worker on the machine would fail to start.
+const inspectorPort = process.env.INSPECTOR_PORT?.trim() || String(await freePort());
+
 const child = spawn(
   process.execPath,
   [
@@ -49,6 +53,8 @@ const child = spawn(
     port,
     '--ip',
     '127.0.0.1',
+    '--inspector-port',
+    inspectorPort,
     '--env-file',
     envFile,
     '--persist-to',
@@ -95,4 +101,15 @@ function printDemoCredentials(): void {
       '',
     ].join('\n'),
   );
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port: free } = server.address() as { port: number };
+      server.close(() => resolve(free));
+    });
+  });
 }
