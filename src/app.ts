@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { RouterRoute } from 'hono/types';
 import { API_MODULES } from '../apis/index.js';
 import { errorCatalogue, type ApiModule } from './api-module.js';
@@ -34,6 +34,11 @@ export type AppOptions = {
    * by default any standard Request (workerd, app.request() in tests).
    */
   runtime?: Runtime;
+  /**
+   * The dependencies of one request, when the entry builds them per request (the Worker binds a
+   * store connection per request: src/worker.ts); by default every request shares `deps`.
+   */
+  requestDeps?: (c: Context<Env>) => Deps;
 };
 
 /**
@@ -41,7 +46,7 @@ export type AppOptions = {
  * in workerd and under `app.request()` in tests.
  */
 export function createApp(deps: Deps, options: AppOptions = {}): Hono<Env> {
-  const { modules = API_MODULES, runtime = webRuntime } = options;
+  const { modules = API_MODULES, runtime = webRuntime, requestDeps } = options;
   // Each module declares its error codes (ApiModule.errors); a clash fails here, at composition.
   errorCatalogue(modules);
   const app = new Hono<Env>();
@@ -50,7 +55,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono<Env> {
   // here, which spares a layer of Hono's middleware chain per step (bench/README.md).
   const secure = securityHeaders(deps.config.publicUrl.startsWith('https:'));
   app.use('*', async (c, next) => {
-    c.set('deps', deps);
+    c.set('deps', requestDeps === undefined ? deps : requestDeps(c));
     c.set('runtime', runtime);
     secure(c);
     correlate(c);
@@ -59,7 +64,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono<Env> {
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/ready', async (c) => {
-    await deps.store.ping();
+    await c.get('deps').store.ping();
     return c.json({ status: 'ready' });
   });
   app.route('/', authServer(scopeCatalogue(modules)));

@@ -103,6 +103,21 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
 }
 
 /**
+ * The same platform over another connection to the same store: what a Worker builds per request,
+ * since a connection there lives no longer than its request (DESIGN §3). Everything else (keys,
+ * the token and application caches, the pseudonymizer) is shared; only the store-bound services
+ * are bound anew, which costs a few allocations.
+ */
+export function onStore(deps: Deps, store: Store): Deps {
+  if (!(deps.consent instanceof StoreConsentService)) {
+    throw new Error('onStore: the consent service is not bound to the store');
+  }
+  const applications = deps.applications.on(store);
+  const consent = deps.consent.on(store, applications);
+  return { ...deps, store, applications, consent, consentManager: consent };
+}
+
+/**
  * Writes the sandbox applications (demo credentials) into the store. Tests seed them beside any
  * backend; production never: their secrets are published.
  */

@@ -61,9 +61,12 @@ export type RegistryOptions = {
  * does not pay a store round trip for the plan (changes apply within CACHE_MS).
  */
 export class ApplicationRegistry {
-  private readonly cache = new Map<string, { app: Application | null; until: number }>();
-  private lastAlert = Number.NEGATIVE_INFINITY;
-  private reseeding: Promise<void> | undefined;
+  // Shared by the registries of one platform over several connections (on()).
+  private state: {
+    cache: Map<string, { app: Application | null; until: number }>;
+    lastAlert: number;
+    reseeding: Promise<void> | undefined;
+  } = { cache: new Map(), lastAlert: Number.NEGATIVE_INFINITY, reseeding: undefined };
 
   constructor(
     private readonly store: Store,
@@ -71,10 +74,20 @@ export class ApplicationRegistry {
     private readonly options: RegistryOptions = {},
   ) {}
 
+  /**
+   * The same registry over another connection to the same store (a Worker opens one per request):
+   * the in-process cache and the alert window stay shared, so the hot path keeps its one round trip.
+   */
+  on(store: Store): ApplicationRegistry {
+    const registry = new ApplicationRegistry(store, this.clock, this.options);
+    registry.state = this.state;
+    return registry;
+  }
+
   /** The application, or null when the registry is intact and does not hold it; RegistryLostError else. */
   async get(clientId: string): Promise<Application | null> {
     const now = this.clock.now();
-    const hit = this.cache.get(clientId);
+    const hit = this.state.cache.get(clientId);
     if (hit !== undefined && hit.until > now) return hit.app;
     // Both reads leave in the same round trip; the marker costs nothing more on the miss path.
     const [raw, marker] = await Promise.all([this.store.get(KEY(clientId)), this.store.get(MARKER_KEY)]);
@@ -83,15 +96,15 @@ export class ApplicationRegistry {
     // before it existed) get one, so that a later loss is told from an unknown client.
     if (marker === null) await this.store.set(MARKER_KEY, String(now));
     const app = raw === null ? null : (JSON.parse(raw) as Application);
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(clientId, { app, until: now + CACHE_MS });
+    if (this.state.cache.size > 10_000) this.state.cache.clear();
+    this.state.cache.set(clientId, { app, until: now + CACHE_MS });
     return app;
   }
 
   async put(app: Application): Promise<void> {
     await this.store.set(KEY(app.clientId), JSON.stringify(app));
     await this.store.set(MARKER_KEY, String(this.clock.now()));
-    this.cache.delete(app.clientId);
+    this.state.cache.delete(app.clientId);
   }
 
   /**
@@ -101,18 +114,18 @@ export class ApplicationRegistry {
    */
   private async lost(now: number): Promise<RegistryLostError> {
     const { logger, reseed } = this.options;
-    if (now - this.lastAlert >= ALERT_EVERY_MS) {
-      this.lastAlert = now;
+    if (now - this.state.lastAlert >= ALERT_EVERY_MS) {
+      this.state.lastAlert = now;
       logger?.error(
         'APPLICATION REGISTRY LOST: the store answers but holds no application records (Redis restarted without persistence, flushed, or evicting keys). Every client is refused with 503 until the records are restored; see README "Redis".',
         { reseed: reseed !== undefined },
       );
     }
     if (reseed === undefined) return new RegistryLostError(RESTORE_RETRY_S);
-    this.reseeding ??= reseed(this)
+    this.state.reseeding ??= reseed(this)
       .catch((error: unknown) => logger?.error('sandbox re-seed failed', { error: String(error) }))
-      .finally(() => (this.reseeding = undefined));
-    await this.reseeding;
+      .finally(() => (this.state.reseeding = undefined));
+    await this.state.reseeding;
     return new RegistryLostError(1); // re-seeded: the next request is served
   }
 

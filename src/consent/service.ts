@@ -78,6 +78,11 @@ export class StoreConsentService implements ConsentManager {
     });
   }
 
+  /** The same service over another connection to the same store (a Worker's per-request one). */
+  on(store: Store, applications: ApplicationRegistry): StoreConsentService {
+    return new StoreConsentService({ ...this.o, store, applications });
+  }
+
   /**
    * Application, purpose and scopes, before any subscriber data is read. A suspended
    * application gets nothing, but its subscribers may still withdraw (`withdrawal`).

@@ -69,3 +69,22 @@ function toApiError(err: unknown): ApiError {
   }
   return new ApiError('INTERNAL');
 }
+
+/** How long a refused request waits before retrying an unconfigured deployment: an operator fixes it. */
+const CONFIGURATION_RETRY_S = 300;
+
+/**
+ * The answer of an entry that cannot build the platform from its configuration (a Worker missing
+ * its secrets in production): every request, whatever its path, gets this CAMARA 503. The
+ * configuration problems themselves go to the operator's log only, never to a caller.
+ */
+export function configurationErrorResponse(): Response {
+  const error = new ApiError(
+    'UNAVAILABLE',
+    'The service is not available: its configuration is incomplete or invalid.',
+  );
+  return Response.json(error.toBody(), {
+    status: error.status,
+    headers: { 'retry-after': String(CONFIGURATION_RETRY_S), 'cache-control': 'no-store' },
+  });
+}

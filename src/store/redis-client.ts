@@ -11,6 +11,12 @@ export type RedisClientOptions = {
   keyPrefix: string;
   /** Upper bound of one command, for a server that accepts connections but does not answer. */
   commandTimeoutMs?: number | undefined;
+  /**
+   * A connection that lives for one request (a Worker's, DESIGN §3): no script preload (EVALSHA
+   * falls back to EVAL, which caches the script on the server) and no reconnection, so that a
+   * request pays one connection and nothing outlives it.
+   */
+  perRequest?: boolean | undefined;
 };
 
 /** Either client: both implement every command the engine sends, scripts included. */
@@ -29,7 +35,7 @@ function connectionOptions(options: RedisClientOptions): RedisOptions {
     commandTimeout: options.commandTimeoutMs ?? 2000,
     connectTimeout: 2000,
     lazyConnect: true,
-    retryStrategy: (times) => Math.min(100 * times, 1000),
+    retryStrategy: options.perRequest ? () => null : (times) => Math.min(100 * times, 1000),
   };
 }
 

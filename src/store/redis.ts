@@ -55,7 +55,7 @@ export class RedisStore implements Store {
     this.client.on('ready', () => {
       if (this.down) log?.info('redis available again');
       this.down = false;
-      this.scriptsLoaded = this.loadScripts().catch(() => {});
+      if (!options.perRequest) this.scriptsLoaded = this.loadScripts().catch(() => {});
     });
   }
 
