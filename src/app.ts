@@ -1,5 +1,8 @@
 import { Hono } from 'hono';
-import { API_MODULES } from '../apis/index.js';
+import { API_LIFECYCLE, API_MODULES } from '../apis/index.js';
+import { apiCatalogRoutes, internalInventoryRoutes } from './admin/api-catalog.js';
+import { apiInventory, type Lifecycle } from './admin/inventory.js';
+import { enforceLifecycle } from './admin/lifecycle.js';
 import type { ApiModule } from './api-module.js';
 import { requireOperator } from './admin/operator-auth.js';
 import { authenticate, authServer, authServerDocument, requireToken } from './auth/index.js';
@@ -30,8 +33,13 @@ export function scopeCatalogue(modules: readonly ApiModule[]): Map<string, strin
  * Composes the platform: no environment reads and no I/O here, so the same app runs on Node,
  * in workerd and under `app.request()` in tests.
  */
-export function createApp(deps: Deps, modules: readonly ApiModule[] = API_MODULES): Hono<Env> {
+export function createApp(
+  deps: Deps,
+  modules: readonly ApiModule[] = API_MODULES,
+  lifecycle: Lifecycle = API_LIFECYCLE,
+): Hono<Env> {
   const app = new Hono<Env>();
+  const inventory = apiInventory(deps.config, modules, lifecycle);
   // Every response carries the security headers and the x-correlator (step 1), errors included.
   // One middleware: every step before a route is a function of its own module, called in order
   // here, which spares a layer of Hono's middleware chain per step (bench/README.md).
@@ -63,11 +71,14 @@ export function createApp(deps: Deps, modules: readonly ApiModule[] = API_MODULE
   app.use('/consents', requireToken, rateLimit);
   app.use('/consents/*', requireToken, rateLimit);
   mount(selfServiceRoutes());
+  mount(apiCatalogRoutes(inventory));
   if (deps.config.operatorApiKeyHashes.length > 0) {
+    mount(internalInventoryRoutes(inventory)); // a GET: ahead of the /internal/* body step
     app.use('/internal/*', requireOperator, body);
     mount(internalConsentRoutes());
   }
   if (servesSandbox(deps.config)) mount(sandboxConsentRoutes());
+  enforceLifecycle(app, inventory);
   for (const module of modules) {
     const router = module.router();
     app.get(`/openapi/${module.name}.json`, (c) =>
