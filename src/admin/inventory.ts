@@ -173,6 +173,12 @@ function platformEntries(config: Config): InventoryEntry[] {
   return entries;
 }
 
+/** A module's operations, once each: the router holds a validator and a handler per operation. */
+function operationsOf(module: ApiModule): InventoryRoute[] {
+  const keys = new Set(module.router().routes.map((r) => `${r.method} ${module.basePath}${r.path}`));
+  return [...keys].map((key) => route(...(key.split(' ') as [string, string])));
+}
+
 /** One CAMARA API module's entry: its facts come from the module, its status from the lifecycle. */
 function moduleEntry(module: ApiModule, openapi: string | undefined, lifecycle: Lifecycle): InventoryEntry {
   const deprecation = lifecycle.deprecated?.[module.basePath];
@@ -185,7 +191,7 @@ function moduleEntry(module: ApiModule, openapi: string | undefined, lifecycle: 
     audience: 'public',
     production: true,
     basePath: module.basePath,
-    routes: module.router().routes.map((r) => route(r.method, `${module.basePath}${r.path}`)),
+    routes: operationsOf(module),
     ...(openapi === undefined ? {} : { openapi }),
     ...(deprecation === undefined ? {} : { deprecation }),
   };
