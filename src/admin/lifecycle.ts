@@ -46,8 +46,7 @@ export function enforceLifecycle(app: Hono<Env>, inventory: readonly InventoryEn
   for (const entry of inventory) {
     if (entry.basePath === undefined || (entry.deprecation === undefined && entry.retired === undefined))
       continue;
-    const step = lifecycleStep(entry);
-    app.use(entry.basePath, step);
-    app.use(`${entry.basePath}/*`, step);
+    // `/x/*` matches `/x` itself as well: one registration covers the base path and below.
+    app.use(`${entry.basePath}/*`, lifecycleStep(entry));
   }
 }

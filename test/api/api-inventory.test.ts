@@ -139,6 +139,13 @@ describe('deprecated version (RFC 9745, RFC 8594)', () => {
     expect(((await res.json()) as { code: string }).code).toBe('UNAUTHENTICATED');
   });
 
+  it('carries them once at the bare base path (401 without a token)', async () => {
+    const { app } = await withLifecycle();
+    const res = await post(app, '/sim-swap/v1', {}, undefined);
+    expect(res.status).toBe(401);
+    expect(headersOf(res)).toEqual(DEPRECATION_HEADERS);
+  });
+
   it('leaves the active version without them', async () => {
     const { app, token } = await withLifecycle();
     const res = await post(app, '/sim-swap/v2/check', { phoneNumber: '+34600000001' }, await token());

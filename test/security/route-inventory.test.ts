@@ -2,7 +2,9 @@ import type { Hono } from 'hono';
 import { exportJWK, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { API_LIFECYCLE, API_MODULES } from '../../apis/index.js';
-import { apiInventory, type InventoryEntry } from '../../src/admin/inventory.js';
+import { simSwap } from '../../apis/sim-swap/index.js';
+import { apiInventory, type InventoryEntry, type Lifecycle } from '../../src/admin/inventory.js';
+import type { ApiModule } from '../../src/api-module.js';
 import { createApp } from '../../src/app.js';
 import { buildDeps } from '../../src/bootstrap.js';
 import { ManualClock } from '../../src/clock.js';
@@ -38,10 +40,14 @@ async function productionConfig(): Promise<Config> {
 const sandboxConfig = (env: Record<string, string> = {}) =>
   parseConfig({ NODE_ENV: 'test', PUBLIC_URL: 'http://gateway.test', NETWORK_BACKEND: 'sandbox', ...env });
 
-async function platform(config: Config): Promise<{ app: Hono<Env>; inventory: InventoryEntry[] }> {
+async function platform(
+  config: Config,
+  modules: readonly ApiModule[] = API_MODULES,
+  lifecycle: Lifecycle = API_LIFECYCLE,
+): Promise<{ app: Hono<Env>; inventory: InventoryEntry[] }> {
   const clock = new ManualClock();
   const deps = await buildDeps(config, { store: new MemoryStore(clock), clock, logger: silentLogger });
-  return { app: createApp(deps), inventory: apiInventory(config, API_MODULES, API_LIFECYCLE) };
+  return { app: createApp(deps, modules, lifecycle), inventory: apiInventory(config, modules, lifecycle) };
 }
 
 const key = (r: Route) => `${r.method} ${r.path}`;
@@ -93,6 +99,26 @@ describe('every route is in the API inventory', () => {
     ['production, operator API', productionConfig],
   ] as const)('%s: the router and the inventory hold the same routes', async (_label, config) => {
     const { app, inventory } = await platform(await config());
+    expect(unlisted(app, inventory)).toEqual([]);
+    expect(unrouted(app, inventory)).toEqual([]);
+  });
+
+  it('holds a deprecated version served beside its successor, and a retired one', async () => {
+    const v1 = { ...simSwap, version: '1.0.0', basePath: '/sim-swap/v1' };
+    const lifecycle: Lifecycle = {
+      deprecated: { '/sim-swap/v1': { since: '2026-01-01T00:00:00Z', successor: '/sim-swap/v2' } },
+      retired: [
+        {
+          name: 'sim-swap',
+          title: 'SIM Swap',
+          version: '0.4.0',
+          basePath: '/sim-swap/v0',
+          retiredAt: '2025-06-30T00:00:00Z',
+        },
+      ],
+    };
+    const { app, inventory } = await platform(sandboxConfig(OPERATOR_ENV), [...API_MODULES, v1], lifecycle);
+    expect(app.routes.filter((r) => r.path.startsWith('/sim-swap/v1')).length).toBeGreaterThan(0);
     expect(unlisted(app, inventory)).toEqual([]);
     expect(unrouted(app, inventory)).toEqual([]);
   });
