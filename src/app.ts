@@ -1,6 +1,9 @@
 import { Hono, type Context } from 'hono';
 import type { RouterRoute } from 'hono/types';
-import { API_MODULES } from '../apis/index.js';
+import { API_LIFECYCLE, API_MODULES } from '../apis/index.js';
+import { apiCatalogRoutes, internalInventoryRoutes } from './admin/api-catalog.js';
+import { apiInventory, type Lifecycle } from './admin/inventory.js';
+import { enforceLifecycle } from './admin/lifecycle.js';
 import { errorCatalogue, type ApiModule } from './api-module.js';
 import { requireOperator } from './admin/operator-auth.js';
 import { authServer, authServerDocument } from './auth/index.js';
@@ -39,6 +42,8 @@ export type AppOptions = {
    * store connection per request: src/worker.ts); by default every request shares `deps`.
    */
   requestDeps?: (c: Context<Env>) => Deps;
+  /** Deprecated and retired API versions (admin/inventory.ts); by default apis/index.ts's. */
+  lifecycle?: Lifecycle;
 };
 
 /**
@@ -46,10 +51,11 @@ export type AppOptions = {
  * in workerd and under `app.request()` in tests.
  */
 export function createApp(deps: Deps, options: AppOptions = {}): Hono<Env> {
-  const { modules = API_MODULES, runtime = webRuntime, requestDeps } = options;
+  const { modules = API_MODULES, runtime = webRuntime, requestDeps, lifecycle = API_LIFECYCLE } = options;
   // Each module declares its error codes (ApiModule.errors); a clash fails here, at composition.
   errorCatalogue(modules);
   const app = new Hono<Env>();
+  const inventory = apiInventory(deps.config, modules, lifecycle);
   // Every response carries the security headers and the x-correlator (step 1), errors included.
   // One middleware: every step before a route is a function of its own module, called in order
   // here, which spares a layer of Hono's middleware chain per step (bench/README.md).
@@ -83,11 +89,14 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono<Env> {
   app.use('/consents', selfServicePipeline);
   app.use('/consents/*', selfServicePipeline);
   mount('/', selfServiceRoutes());
+  mount('/', apiCatalogRoutes(inventory));
   if (deps.config.operatorApiKeyHashes.length > 0) {
+    mount('/', internalInventoryRoutes(inventory)); // a GET: ahead of the /internal/* body step
     app.use('/internal/*', requireOperator, jsonBody(deps.config.maxBodyBytes));
     mount('/', internalConsentRoutes());
   }
   if (servesSandbox(deps.config)) mount('/', sandboxConsentRoutes());
+  enforceLifecycle(app, inventory);
   for (const module of modules) {
     const router = module.router();
     app.get(`/openapi/${module.name}.json`, (c) =>

@@ -34,6 +34,9 @@ export {
 } from './openapi/token-management.js';
 export { TOKEN_ENDPOINT_ERRORS, TokenResponse } from './openapi/token.js';
 
+/** The version of the authorization server's interface: its document's and the API inventory's. */
+export const AUTH_SERVER_VERSION = '0.1.0';
+
 /** The authorization server's OpenAPI 3.0.3 document, servers rooted at `publicUrl`. */
 export function authServerDocument(publicUrl: string) {
   const docs = new OpenAPIHono();
@@ -70,7 +73,7 @@ export function authServerDocument(publicUrl: string) {
     openapi: '3.0.3',
     info: {
       title: 'Authorization server',
-      version: '0.1.0',
+      version: AUTH_SERVER_VERSION,
       description:
         'The OAuth 2.0 / OpenID Connect authorization server of camara-gateway: it issues the access tokens that the CAMARA APIs require, following the CAMARA Security and Interoperability Profile.',
       license: { name: 'Apache 2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0.html' },
