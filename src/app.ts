@@ -18,6 +18,7 @@ import { onError } from './http/on-error.js';
 import { securityHeaders } from './http/security-headers.js';
 import { apiDocument } from './openapi.js';
 import { limit, rateLimit } from './ratelimit/middleware.js';
+import { internalMetrics, requestMetrics } from './metrics/index.js';
 import { requestHeader } from './http/request-header.js';
 import { servesSandbox } from './sandbox-seed.js';
 
@@ -32,6 +33,7 @@ export function scopeCatalogue(modules: readonly ApiModule[]): Map<string, strin
  */
 export function createApp(deps: Deps, modules: readonly ApiModule[] = API_MODULES): Hono<Env> {
   const app = new Hono<Env>();
+  app.use('*', requestMetrics(deps, modules));
   // Every response carries the security headers and the x-correlator (step 1), errors included.
   // One middleware: every step before a route is a function of its own module, called in order
   // here, which spares a layer of Hono's middleware chain per step (bench/README.md).
@@ -65,6 +67,7 @@ export function createApp(deps: Deps, modules: readonly ApiModule[] = API_MODULE
   mount(selfServiceRoutes());
   if (deps.config.operatorApiKeyHashes.length > 0) {
     app.use('/internal/*', requireOperator, body);
+    app.get('/internal/metrics', internalMetrics);
     mount(internalConsentRoutes());
   }
   if (servesSandbox(deps.config)) mount(sandboxConsentRoutes());

@@ -6,10 +6,12 @@ import { applyLimits, Drain, serverOptions } from './node-server.js';
 import { createApp } from './app.js';
 import { buildDeps, seedSandbox } from './bootstrap.js';
 import { ConfigError, parseConfig } from './config.js';
+import type { Deps } from './deps.js';
 import { MemoryStore } from './store/memory.js';
 import { RedisStore } from './store/redis.js';
 import { systemClock } from './clock.js';
 import { createLogger } from './log.js';
+import { metricsListenerApp } from './metrics/index.js';
 import { SANDBOX_APPLICATIONS, servesSandbox } from './sandbox-seed.js';
 
 /** Node entry: configuration → dependencies → HTTP server, with graceful shutdown. */
@@ -47,6 +49,8 @@ async function main(): Promise<void> {
   if (!config.purposeRegistry) log.warn('Using the sandbox purpose registry: set PURPOSE_REGISTRY(_FILE).');
   if (servesSandbox(config)) await seedSandbox(deps);
 
+  // Listening before the API does: a scraper never finds the API up and its metrics missing.
+  const metricsServer = config.metrics.port === undefined ? undefined : await listenMetrics(deps);
   const app = createApp(deps);
   const server = serve(
     {
@@ -94,12 +98,28 @@ async function main(): Promise<void> {
     }, config.shutdownGraceMs);
     force.unref();
     await drain.stop(Math.min(1000, config.connections.keepAliveTimeoutSeconds * 1000));
+    metricsServer?.closeAllConnections();
+    await new Promise((resolve) => (metricsServer ? metricsServer.close(resolve) : resolve(undefined)));
     await store.close();
     log.info('stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/**
+ * The metrics listener (METRICS_PORT): `GET /metrics` only, on its own address, so that the
+ * scraper's network reaches no API and the API's callers no metrics.
+ */
+function listenMetrics(deps: Deps): Promise<Server> {
+  const { port, host } = deps.config.metrics;
+  return new Promise((resolve) => {
+    const server = serve({ fetch: metricsListenerApp(deps.metrics).fetch, port, hostname: host }, (info) => {
+      deps.logger.info('metrics listening', { address: `${info.address}:${info.port}` });
+      resolve(server as Server);
+    });
+  });
 }
 
 /** PURPOSE_REGISTRY_FILE: the registry as a JSON file; config.ts then reads it as PURPOSE_REGISTRY. */

@@ -1,6 +1,7 @@
 import type { Application, ApplicationRegistry } from '../admin/applications.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics/platform.js';
 import type { Pseudonymizer } from '../privacy/pseudonym.js';
 import type { Store } from '../store/port.js';
 import { consentError } from './errors.js';
@@ -41,6 +42,8 @@ export type ConsentServiceOptions = {
   sealKey: Uint8Array<ArrayBuffer>;
   /** Requests sent through the channel per application and subscriber per day (CIBA, Consent Info). */
   capturesPerDay: number;
+  /** Where legal-basis checks and subscribers' decisions are counted. */
+  metrics?: Metrics | undefined;
 };
 
 export type Gate = { ok: true; app: Application; basis: LegalBasis } | { ok: false; error: () => Error };
@@ -114,6 +117,12 @@ export class StoreConsentService implements ConsentManager {
   }
 
   async check(query: AccessQuery): Promise<LegalBasisDecision> {
+    const decision = await this.evaluate(query);
+    this.o.metrics?.legalBasisChecked(decision);
+    return decision;
+  }
+
+  private async evaluate(query: AccessQuery): Promise<LegalBasisDecision> {
     const gate = await this.gate(query);
     if (!gate.ok) return { allowed: false, reason: 'purpose_not_allowed' };
     const { record, everyApp } = await this.relevant(query, gate.basis);
@@ -250,6 +259,7 @@ export class StoreConsentService implements ConsentManager {
     await this.requests.put({ ...stored, status, decidedAt: now }, now);
     await this.requests.clearPending(stored.subject, stored.clientId, stored.purpose, stored.id);
     if (decision === 'grant') await this.grant(request, request.source);
+    this.o.metrics?.consentDecided(decision, claimedBy === undefined ? 'link' : 'operator');
     this.o.logger.info('consent request answered', {
       requestId: id,
       ...this.about(stored),

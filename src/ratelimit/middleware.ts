@@ -21,6 +21,8 @@ export async function limit(c: Context<Env>): Promise<void> {
   revoked.catch(() => {}); // awaited below; not left unhandled if the application lookup throws
   const app = await deps.applications.get(access.clientId); // in-process cache on the hot path
   // A token of a deleted or suspended application is no longer valid (RFC 6750 §3.1).
+  if (app?.status !== 'active')
+    deps.metrics.applicationRefused(access.clientId, app?.status ?? 'removed', 'api');
   if (app === null || app.status !== 'active') throw invalidToken();
   const [result, isTokenRevoked] = await Promise.all([
     deps.store.hit(`app:${access.clientId}`, planRules(deps.plans, app.plan), deps.clock.now()),
@@ -30,6 +32,7 @@ export async function limit(c: Context<Env>): Promise<void> {
   const headers = rateLimitHeaders(result);
   if (!result.allowed) {
     const code = result.exceeded === 'quota' ? 'QUOTA_EXCEEDED' : 'TOO_MANY_REQUESTS';
+    deps.metrics.rateLimited(code, access.clientId);
     throw new ApiError(code, undefined, headers);
   }
   // Set before the route runs: its answer, success or error, is built with them.
