@@ -66,8 +66,8 @@ export function createApp(deps: Deps, modules: readonly ApiModule[] = API_MODULE
   app.use('/consents/*', requireToken, rateLimit);
   mount(selfServiceRoutes());
   if (deps.config.operatorApiKeyHashes.length > 0) {
+    app.get('/internal/metrics', requireOperator, internalMetrics); // before the JSON body check
     app.use('/internal/*', requireOperator, body);
-    app.get('/internal/metrics', internalMetrics);
     mount(internalConsentRoutes());
   }
   if (servesSandbox(deps.config)) mount(sandboxConsentRoutes());
