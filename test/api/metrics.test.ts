@@ -115,6 +115,30 @@ describe('platform metrics', () => {
     });
   });
 
+  it("counts subscribers' consent decisions and each legal-basis outcome", async () => {
+    const p = await testPlatform({ env: OPERATOR_ENV });
+    const m = p.deps.consentManager;
+    const query = { clientId: DEMO.clientId, purpose: 'dpv:CreditChecking', subscriber: NUMBER };
+    const credit = { ...query, scopes: ['sim-swap:check'] };
+    expect(await m.check(credit)).toEqual({ allowed: false, reason: 'consent_required' });
+    const first = await m.requestConsent({ ...credit, source: 'ciba', ttlSeconds: 300 });
+    await m.decideByLink(first.request.id, 'deny');
+    const second = await m.requestConsent({ ...credit, source: 'ciba', ttlSeconds: 300 });
+    await m.decideByOperator(second.request.id, NUMBER, 'grant');
+    expect(await m.check(credit)).toEqual({ allowed: true, basis: 'consent' });
+    expect(await m.check({ ...credit, purpose: 'dpv:NoSuchPurpose' })).toMatchObject({ allowed: false });
+    const text = await scrape(p);
+    expect(familySamples(text, 'camara_consent_decisions_total')).toEqual({
+      'camara_consent_decisions_total{decision=deny,via=link}': 1,
+      'camara_consent_decisions_total{decision=grant,via=operator}': 1,
+    });
+    expect(familySamples(text, 'camara_legal_basis_checks_total')).toEqual({
+      'camara_legal_basis_checks_total{outcome=consent}': 1,
+      'camara_legal_basis_checks_total{outcome=consent_required}': 1,
+      'camara_legal_basis_checks_total{outcome=purpose_not_allowed}': 1,
+    });
+  });
+
   it("counts a suspended application's refused calls on both surfaces (kill switch)", async () => {
     const p = await testPlatform({ env: OPERATOR_ENV });
     const token = await p.token();
