@@ -23,6 +23,7 @@ import { apiDocument } from './openapi.js';
 import { resourcePipeline, selfServicePipeline } from './pipeline/index.js';
 import type { Runtime } from './runtime/port.js';
 import { webRuntime } from './runtime/web.js';
+import { internalMetrics, requestMetrics } from './metrics/index.js';
 import { servesSandbox } from './sandbox-seed.js';
 
 /** Every API scope → its API name, for the authorization server. */
@@ -56,6 +57,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono<Env> {
   errorCatalogue(modules);
   const app = new Hono<Env>();
   const inventory = apiInventory(deps.config, modules, lifecycle);
+  app.use('*', requestMetrics(deps, modules));
   // Every response carries the security headers and the x-correlator (step 1), errors included.
   // One middleware: every step before a route is a function of its own module, called in order
   // here, which spares a layer of Hono's middleware chain per step (bench/README.md).
@@ -91,6 +93,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono<Env> {
   mount('/', selfServiceRoutes());
   mount('/', apiCatalogRoutes(inventory));
   if (deps.config.operatorApiKeyHashes.length > 0) {
+    app.get('/internal/metrics', requireOperator, internalMetrics); // before the JSON body check
     mount('/', internalInventoryRoutes(inventory)); // a GET: ahead of the /internal/* body step
     app.use('/internal/*', requireOperator, jsonBody(deps.config.maxBodyBytes));
     mount('/', internalConsentRoutes());

@@ -11,6 +11,7 @@ import { deriveKey } from './consent/secrets.js';
 import { StoreConsentService } from './consent/service.js';
 import type { Deps } from './deps.js';
 import { createLogger, type Logger } from './log.js';
+import { Metrics } from './metrics/platform.js';
 import type { NetworkBackend } from './network/port.js';
 import { HttpNetwork } from './network/http.js';
 import { SandboxNetwork } from './network/sandbox.js';
@@ -30,11 +31,14 @@ export type BuildOptions = {
   tokenDigest?: (token: string) => string;
   /** The operator's channel for consent links; default: the sandbox outbox (logs the link). */
   consentNotifier?: ConsentNotifier;
+  /** The series to record into; default: a new set (one per process or Worker isolate). */
+  metrics?: Metrics;
 };
 
 /** Builds the request dependencies from configuration; runtime-neutral (Node and workerd). */
 export async function buildDeps(config: Config, options: BuildOptions): Promise<Deps> {
   const clock = options.clock ?? systemClock;
+  const metrics = options.metrics ?? new Metrics();
   const logger = options.logger ?? createLogger(config.logLevel);
   const keyOptions = { clock, retentionSeconds: config.accessTokenTtlSeconds + RETENTION_MARGIN_S };
   const keys =
@@ -80,6 +84,7 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
     logger,
     sealKey: await deriveKey(secret, 'consent-seal'),
     capturesPerDay: config.consent.capturesPerDay,
+    metrics,
   });
   return {
     config,
@@ -99,6 +104,7 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
     pseudonyms,
     // A copy: an operator (or a test) adding a plan changes this platform, not the defaults.
     plans: { ...DEFAULT_PLANS },
+    metrics,
   };
 }
 

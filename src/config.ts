@@ -130,6 +130,11 @@ const schema = z.object({
   REQUEST_TIMEOUT_SECONDS: intFrom(30, 1, 600),
   KEEP_ALIVE_TIMEOUT_SECONDS: intFrom(5, 1, 600),
   MAX_CONNECTIONS: intFrom(10_000, 1, 1_000_000),
+  // Prometheus exposition on its own listener (docs/operations.md "Metrics"); unset: no listener.
+  METRICS_PORT: optionalString
+    .transform((v) => (v === undefined ? undefined : Number(v)))
+    .pipe(z.number().int().min(0).max(65535).optional()),
+  METRICS_HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
 });
 
 /** Every environment variable the platform reads (README.md documents each one). */
@@ -193,6 +198,11 @@ export type Config = {
     keepAliveTimeoutSeconds: number;
     maxConnections: number;
   };
+  /**
+   * The Node metrics listener (`GET /metrics` only); port undefined: none, the series are then
+   * served at /internal/metrics behind the operator's credentials only.
+   */
+  metrics: { port: number | undefined; host: string };
 };
 
 /**
@@ -329,8 +339,13 @@ function redisProblems(env: Record<string, string | undefined>): string[] {
 
 /** Node refuses a headers deadline past the request deadline: the headers are part of the request. */
 function connectionProblems(e: z.infer<typeof schema> | undefined): string[] {
-  if (e === undefined || e.HEADERS_TIMEOUT_SECONDS <= e.REQUEST_TIMEOUT_SECONDS) return [];
-  return ['HEADERS_TIMEOUT_SECONDS: must not exceed REQUEST_TIMEOUT_SECONDS'];
+  const problems: string[] = [];
+  if (e !== undefined && e.HEADERS_TIMEOUT_SECONDS > e.REQUEST_TIMEOUT_SECONDS)
+    problems.push('HEADERS_TIMEOUT_SECONDS: must not exceed REQUEST_TIMEOUT_SECONDS');
+  // The metrics listener serves no API: sharing the API's port would make it one or the other.
+  if (e?.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT)
+    problems.push('METRICS_PORT: must differ from PORT');
+  return problems;
 }
 
 export function parseConfig(env: Record<string, string | undefined>): Config {
@@ -406,5 +421,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       keepAliveTimeoutSeconds: e.KEEP_ALIVE_TIMEOUT_SECONDS,
       maxConnections: e.MAX_CONNECTIONS,
     },
+    metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST },
   };
 }

@@ -9,6 +9,7 @@ import type { ConsentNotifier } from './consent/notifier.js';
 import type { ConsentManager, ConsentService } from './consent/port.js';
 import type { PurposeRegistry } from './consent/purposes.js';
 import type { Logger } from './log.js';
+import type { Metrics } from './metrics/platform.js';
 import type { NetworkBackend } from './network/port.js';
 import type { Pseudonymizer } from './privacy/pseudonym.js';
 import type { Plan } from './ratelimit/plans.js';
@@ -37,4 +38,6 @@ export type Deps = {
   /** Keyed pseudonyms of subscriber numbers, for logs, audit records and store keys. */
   pseudonyms: Pseudonymizer;
   plans: Record<string, Plan>;
+  /** The process's (or Worker isolate's) Prometheus series, recorded where outcomes are known. */
+  metrics: Metrics;
 };

@@ -14,6 +14,7 @@ import { MemoryStore } from './store/memory.js';
 import { RedisStore } from './store/redis.js';
 import { systemClock } from './clock.js';
 import { createLogger } from './log.js';
+import { metricsListenerApp } from './metrics/index.js';
 import { SANDBOX_APPLICATIONS, servesSandbox } from './sandbox-seed.js';
 
 /** Node entry: configuration → dependencies → HTTP server, with graceful shutdown. */
@@ -58,6 +59,8 @@ async function main(): Promise<void> {
   if (servesSandbox(config)) await seedSandbox(deps);
   await checkPeers(deps);
 
+  // Listening before the API does: a scraper never finds the API up and its metrics missing.
+  const metricsServer = config.metrics.port === undefined ? undefined : await listenMetrics(deps);
   const app = createApp(deps, { runtime: nodeRuntime });
   const server = serve(
     {
@@ -105,6 +108,8 @@ async function main(): Promise<void> {
     }, config.shutdownGraceMs);
     force.unref();
     await drain.stop(Math.min(1000, config.connections.keepAliveTimeoutSeconds * 1000));
+    metricsServer?.closeAllConnections();
+    await new Promise((resolve) => (metricsServer ? metricsServer.close(resolve) : resolve(undefined)));
     await store.close();
     log.info('stopped');
     process.exit(0);
@@ -120,6 +125,20 @@ async function main(): Promise<void> {
 async function checkPeers(deps: Deps): Promise<void> {
   if (!deps.config.redisUrl) return; // the memory store has no peers
   await checkDeployment(deps, `${hostname()}:${process.pid}`);
+}
+
+/**
+ * The metrics listener (METRICS_PORT): `GET /metrics` only, on its own address, so that the
+ * scraper's network reaches no API and the API's callers no metrics.
+ */
+function listenMetrics(deps: Deps): Promise<Server> {
+  const { port, host } = deps.config.metrics;
+  return new Promise((resolve) => {
+    const server = serve({ fetch: metricsListenerApp(deps.metrics).fetch, port, hostname: host }, (info) => {
+      deps.logger.info('metrics listening', { address: `${info.address}:${info.port}` });
+      resolve(server as Server);
+    });
+  });
 }
 
 /** PURPOSE_REGISTRY_FILE: the registry as a JSON file; config.ts then reads it as PURPOSE_REGISTRY. */

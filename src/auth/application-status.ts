@@ -9,7 +9,12 @@ import { invalidToken } from './resource-guard.js';
  * hot path; a lost registry is a store outage (503), never a 401.
  */
 export async function requireActiveApplication(c: Context<Env>): Promise<Application> {
-  const app = await c.get('deps').applications.get(c.get('access').clientId);
-  if (app === null || app.status !== 'active') throw invalidToken();
+  const deps = c.get('deps');
+  const clientId = c.get('access').clientId;
+  const app = await deps.applications.get(clientId);
+  if (app === null || app.status !== 'active') {
+    deps.metrics.applicationRefused(clientId, app?.status ?? 'removed', 'api');
+    throw invalidToken();
+  }
   return app;
 }

@@ -64,6 +64,7 @@ async function authenticate(
   const app = await deps.applications.get(presented.clientId);
   // A refresh by a suspended application is refused with invalid_grant by the grant itself (ICM §7.5).
   const usable = app !== null && (app.status === 'active' || options.allowSuspended === true);
+  if (app !== null && !usable) deps.metrics.applicationRefused(app.clientId, app.status, 'oauth');
   const allowed = usable && app.authMethods.includes(presented.method);
   if (presented.method === 'private_key_jwt') {
     if (!allowed) throw fail('unknown, inactive or method not allowed');

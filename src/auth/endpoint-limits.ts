@@ -18,8 +18,11 @@ export type LimitedEndpoint = (typeof LIMITED_ENDPOINTS)[number];
 
 const FAILURE_WINDOW_MS = 15 * 60_000;
 
-const tooMany = (result: RateLimitResult) =>
-  new OAuthError('too_many_requests', 'too many requests', rateLimitHeaders(result));
+/** The refusal, counted under the authenticated client (none for the per-address limits). */
+function tooMany(deps: Deps, result: RateLimitResult, clientId?: string): OAuthError {
+  deps.metrics.rateLimited('too_many_requests', clientId);
+  return new OAuthError('too_many_requests', 'too many requests', rateLimitHeaders(result));
+}
 
 /**
  * Rate limits of the authorization server before any credential is checked, per source address
@@ -51,7 +54,7 @@ export const endpointLimits: MiddlewareHandler<Env> = async (c, next) => {
     windowMs: FAILURE_WINDOW_MS,
   };
   const reserved = await deps.store.hit(source, [requests, failures], now);
-  if (!reserved.allowed) throw tooMany(reserved);
+  if (!reserved.allowed) throw tooMany(deps, reserved);
 
   let failed = true;
   try {
@@ -84,5 +87,5 @@ export async function chargeClient(deps: Deps, endpoint: LimitedEndpoint, client
     [rule],
     deps.clock.now(),
   );
-  if (!result.allowed) throw tooMany(result);
+  if (!result.allowed) throw tooMany(deps, result, clientId);
 }

@@ -45,6 +45,7 @@ export function tokenEndpoint(catalogue: ReadonlyMap<string, string>) {
           });
     const clientAuthenticated = grantType !== GRANT.jwtBearer || separateClientAuth(authorization, form);
     const response = await grant({ deps, form, catalogue, clientAuthenticated }, app);
+    deps.metrics.tokenIssued(grantType);
     c.header('Pragma', 'no-cache');
     return c.json(response, 200);
   };

@@ -1,6 +1,7 @@
 import type { Application, ApplicationRegistry } from '../admin/applications.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics/platform.js';
 import type { Pseudonymizer } from '../privacy/pseudonym.js';
 import type { StoreReads } from '../store/batch.js';
 import type { Store } from '../store/port.js';
@@ -43,6 +44,8 @@ export type ConsentServiceOptions = {
   sealKey: Uint8Array<ArrayBuffer>;
   /** Requests sent through the channel per application and subscriber per day (CIBA, Consent Info). */
   capturesPerDay: number;
+  /** Where legal-basis checks and subscribers' decisions are counted. */
+  metrics?: Metrics | undefined;
 };
 
 export type Gate = { ok: true; app: Application; basis: LegalBasis } | { ok: false; error: () => Error };
@@ -127,12 +130,23 @@ export class StoreConsentService implements ConsentManager {
 
   async prepareCheck(query: AccessQuery, reads: StoreReads): Promise<PreparedCheck> {
     const gate = await this.gate(query);
-    if (!gate.ok) return { decision: Promise.resolve({ allowed: false, reason: 'purpose_not_allowed' }) };
+    if (!gate.ok)
+      return { decision: this.counted(Promise.resolve({ allowed: false, reason: 'purpose_not_allowed' })) };
     const basis = gate.basis;
     const relevant = this.relevant(query, basis, reads); // its reads are issued now
     return {
-      decision: relevant.then(({ record, everyApp }) => this.basisDecision(query, basis, record, everyApp)),
+      decision: this.counted(
+        relevant.then(({ record, everyApp }) => this.basisDecision(query, basis, record, everyApp)),
+      ),
     };
+  }
+
+  /** Every legal-basis outcome is counted (metrics), read ahead for a call later refused or not. */
+  private counted(decision: Promise<LegalBasisDecision>): Promise<LegalBasisDecision> {
+    return decision.then((d) => {
+      this.o.metrics?.legalBasisChecked(d);
+      return d;
+    });
   }
 
   private basisDecision(
@@ -274,6 +288,7 @@ export class StoreConsentService implements ConsentManager {
     await this.requests.put({ ...stored, status, decidedAt: now }, now);
     await this.requests.clearPending(stored.subject, stored.clientId, stored.purpose, stored.id);
     if (decision === 'grant') await this.grant(request, request.source);
+    this.o.metrics?.consentDecided(decision, claimedBy === undefined ? 'link' : 'operator');
     this.o.logger.info('consent request answered', {
       requestId: id,
       ...this.about(stored),

@@ -19,6 +19,7 @@ export const onError: ErrorHandler<Env> = (err, c) => {
   }
   const oauth = err instanceof OAuthError || c.req.path.startsWith('/oauth2/');
   const failure = oauth ? toOAuthError(err) : toApiError(err);
+  c.get('deps')?.metrics.failed(err, { status: failure.status, code: codeOf(failure) });
   if (failure.status >= 500) {
     c.get('deps')?.logger.error('request failed', {
       correlator,
@@ -40,6 +41,9 @@ const hasHeader = (headers: Record<string, string>, name: string) =>
 
 const retryAfterOf = (err: unknown): number =>
   err instanceof StoreUnavailableError ? err.retryAfterSeconds : 1;
+
+const codeOf = (failure: ApiError | OAuthError) =>
+  failure instanceof OAuthError ? failure.error : failure.code;
 
 function respond(c: Context<Env>, failure: ApiError | OAuthError): Response {
   return c.json(failure.toBody(), failure.status as 400);

@@ -21,6 +21,7 @@ export function countHit(c: Context<Env>, batch: StoreBatch): () => Promise<void
     const headers = rateLimitHeaders(result);
     if (!result.allowed) {
       const code = result.exceeded === 'quota' ? 'QUOTA_EXCEEDED' : 'TOO_MANY_REQUESTS';
+      deps.metrics.rateLimited(code, c.get('access').clientId);
       throw new ApiError(code, undefined, headers);
     }
     // Set before the route runs: its answer, success or error, is built with them.

@@ -63,6 +63,7 @@ describe('parseConfig', () => {
         keepAliveTimeoutSeconds: 5,
         maxConnections: 10000,
       },
+      metrics: { port: undefined, host: '127.0.0.1' },
     };
     expect(parseConfig({})).toEqual(expected);
   });
@@ -166,6 +167,23 @@ describe('parseConfig', () => {
       'MAX_CONNECTIONS',
       'REQUEST_TIMEOUT_SECONDS',
     ]);
+  });
+
+  it('takes the metrics listener, and refuses it on the API port or out of range', () => {
+    expect(parseConfig({ METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' }).metrics).toEqual({
+      port: 9464,
+      host: '0.0.0.0',
+    });
+    expect(parseConfig({ METRICS_PORT: '', METRICS_HOST: '' }).metrics).toEqual({
+      port: undefined,
+      host: '127.0.0.1',
+    });
+    expect(parseConfig({ PORT: '0', METRICS_PORT: '0' }).metrics.port).toBe(0);
+    expect(problemsOf({ PORT: '9000', METRICS_PORT: '9000' })).toEqual([
+      'METRICS_PORT: must differ from PORT',
+    ]);
+    expect(named(problemsOf({ METRICS_PORT: '70000' }))).toEqual(['METRICS_PORT']);
+    expect(named(problemsOf({ METRICS_PORT: 'nine' }))).toEqual(['METRICS_PORT']);
   });
 
   it('the public URL defaults to localhost on the configured port', () => {

@@ -47,6 +47,7 @@ export async function identifyClient(
 ): Promise<{ app: Application; redirectUri: string }> {
   if (clientId === undefined) throw new OAuthError('invalid_request', 'client_id is required');
   const app = await deps.applications.get(clientId);
+  if (app !== null && app.status !== 'active') deps.metrics.applicationRefused(clientId, app.status, 'oauth');
   if (app === null || app.status !== 'active') throw new OAuthError('invalid_request', 'unknown client');
   if (redirectUri === undefined) throw new OAuthError('invalid_request', 'redirect_uri is required');
   if (!(app.redirectUris ?? []).includes(redirectUri)) {

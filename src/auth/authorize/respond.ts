@@ -36,6 +36,7 @@ export function redirectError(
   if (error instanceof OAuthError) {
     oauth = error;
   } else if (error instanceof StoreUnavailableError) {
+    c.get('deps').metrics.storeFailed(error);
     oauth = new OAuthError('temporarily_unavailable', 'service temporarily unavailable');
   } else {
     c.get('deps').logger.error('authorization failed', {

@@ -44,6 +44,7 @@ export async function jwtBearerClient(
     return app;
   }
   const app = await deps.applications.get(iss);
+  if (app !== null && app.status !== 'active') deps.metrics.applicationRefused(iss, app.status, 'oauth');
   if (app === null || app.status !== 'active' || (form.has('client_id') && form.get('client_id') !== iss)) {
     throw invalidClient();
   }

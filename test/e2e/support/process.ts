@@ -29,7 +29,7 @@ export async function deploymentSecrets(): Promise<{ SIGNING_KEYS: string; TOKEN
   };
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
