@@ -79,7 +79,7 @@ const AUTH_SERVER_ROUTES = [
   route('POST', '/oauth2/revoke'),
 ];
 
-/** The operator's channel into the consent store (src/consent/internal-routes.ts) and this inventory. */
+/** The operator's channel into the consent store (src/consent/internal-routes.ts), this inventory and the metrics. */
 const OPERATOR_ROUTES = [
   route('POST', '/internal/consent-requests/:id/decision'),
   route('POST', '/internal/consents'),
@@ -88,6 +88,7 @@ const OPERATOR_ROUTES = [
   route('POST', '/internal/opt-outs'),
   route('POST', '/internal/opt-outs/remove'),
   route('GET', '/internal/inventory'),
+  route('GET', '/internal/metrics'),
 ];
 
 export const API_CATALOG_PATH = '/.well-known/api-catalog';
@@ -151,7 +152,7 @@ function platformEntries(config: Config): InventoryEntry[] {
     entries.push(
       entry({
         name: 'operator-internal',
-        title: "Operator's internal API (consent channel, inventory)",
+        title: "Operator's internal API (consent channel, inventory, metrics)",
         version: null,
         surface: 'operator',
         audience: 'operator',
