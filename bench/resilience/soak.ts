@@ -32,8 +32,9 @@ async function main(): Promise<void> {
   });
   try {
     const base = `http://127.0.0.1:${server.port}`;
-    const streams = await prepareStreams(base, secret);
-    const served = streams[0] as StreamSpec;
+    // Access tokens live 10 minutes: each segment loads with a fresh one.
+    const servedStream = async () => (await prepareStreams(base, secret))[0] as StreamSpec;
+    const served = await servedStream();
 
     const capacity = await measure(base, served, CAPACITY_SECONDS);
     const rate = Math.max(1, Math.floor(capacity.rps / 2));
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < segments; i++) {
       if (i === middle) rss.middle = await rssMiB(server.pid);
       const started = Date.now();
-      const segment = await measure(base, served, SEGMENT_SECONDS, rate);
+      const segment = await measure(base, await servedStream(), SEGMENT_SECONDS, rate);
       seconds += (Date.now() - started) / 1000;
       total += segment.count;
       for (const [status, n] of Object.entries(segment.statuses))
