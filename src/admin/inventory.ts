@@ -88,6 +88,7 @@ const OPERATOR_ROUTES = [
   route('POST', '/internal/opt-outs'),
   route('POST', '/internal/opt-outs/remove'),
   route('GET', '/internal/inventory'),
+  route('GET', '/internal/metrics'),
 ];
 
 export const API_CATALOG_PATH = '/.well-known/api-catalog';

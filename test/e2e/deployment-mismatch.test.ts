@@ -1,5 +1,6 @@
 import { base64url } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
+import { deploymentKeys } from '../../src/store/keys.js';
 import { rawRedis } from '../support/redis.js';
 import { deploymentSecrets, startProcess, type PlatformProcess } from './support/process.js';
 import { redisUrl, uniquePrefix } from './support/server.js';
@@ -77,7 +78,7 @@ describe('many instances: a peer with different keys or issuer is reported', () 
     // The record in Redis holds digests, never a secret nor a private key.
     const raw = rawRedis(redisUrl());
     await raw.connect();
-    const record = (await raw.get(`${prefix}deployment-fingerprint`)) ?? '';
+    const record = (await raw.get(`${prefix}${deploymentKeys.fingerprint}`)) ?? '';
     await raw.quit();
     expect(Object.keys(JSON.parse(record) as object).sort()).toEqual([
       'instance',
