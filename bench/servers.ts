@@ -6,6 +6,8 @@ import type { ChildMessage, ParentMessage } from './child.js';
 /** The parent's side: each server under test runs in its own process, away from the load generator. */
 export type ServerProcess = {
   port: number;
+  /** The server's process id (its memory is read from /proc/<pid>/status). */
+  pid: number;
   /** CPU time of the server process so far (user, system), in microseconds. */
   cpu(): Promise<NodeJS.CpuUsage>;
   /** Starts the V8 CPU profiler in the server process; the returned function stops it into `file`. */
@@ -43,6 +45,7 @@ export async function startServer(
   }).finally(() => clearTimeout(timer));
   return {
     port,
+    pid: child.pid ?? 0,
     cpu: async () => {
       const reply = await ask(child, { type: 'cpu' }, 'cpu');
       return reply.type === 'cpu' ? reply.usage : { user: 0, system: 0 };
