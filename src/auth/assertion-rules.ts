@@ -4,6 +4,8 @@
  * signed-jwt.ts.
  */
 
+import { createLocalJWKSet, type JWK } from 'jose';
+
 /** ICM: the assertion lifetime is at most 300 s. */
 export const MAX_ASSERTION_LIFETIME_S = 300;
 /**
@@ -34,4 +36,19 @@ export function checkAssertionTimes(
   if (iat !== undefined && exp - iat > MAX_ASSERTION_LIFETIME_S) return 'lifetime too long';
   if (iat !== undefined && iat > now + CLOCK_SKEW_S) return 'issued in the future';
   return undefined;
+}
+
+/**
+ * One key set per registered `jwks` record: jose imports each key once per set and keeps it, so a
+ * set built per call re-imports the client's key on every assertion. Keyed by the record object,
+ * which the registry keeps for its cache lifetime; a changed record is a new object.
+ */
+const keySets = new WeakMap<object, ReturnType<typeof createLocalJWKSet>>();
+export function keySetOf(jwks: { keys: JWK[] }): ReturnType<typeof createLocalJWKSet> {
+  let set = keySets.get(jwks);
+  if (set === undefined) {
+    set = createLocalJWKSet(jwks);
+    keySets.set(jwks, set);
+  }
+  return set;
 }

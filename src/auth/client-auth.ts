@@ -1,9 +1,9 @@
-import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
+import { decodeJwt, jwtVerify } from 'jose';
 import type { Application, ClientAuthMethod } from '../admin/applications.js';
 import type { Deps } from '../deps.js';
 import { OAuthError } from '../errors.js';
 import { StoreUnavailableError } from '../store/port.js';
-import { ASSERTION_ALGS, checkAssertionTimes, CLOCK_SKEW_S } from './assertion-rules.js';
+import { ASSERTION_ALGS, checkAssertionTimes, CLOCK_SKEW_S, keySetOf } from './assertion-rules.js';
 import { chargeClient, type LimitedEndpoint } from './endpoint-limits.js';
 import { applicationKeys } from '../store/keys.js';
 
@@ -145,7 +145,7 @@ async function verifyAssertion(
 ) {
   if (!app.jwks) throw new Error('no registered keys');
   const now = deps.clock.now() / 1000;
-  const { payload } = await jwtVerify(assertion, createLocalJWKSet(app.jwks), {
+  const { payload } = await jwtVerify(assertion, keySetOf(app.jwks), {
     issuer: app.clientId,
     subject: app.clientId,
     audience: [...audiences],

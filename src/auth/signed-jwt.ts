@@ -1,7 +1,7 @@
-import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { jwtVerify, type JWTPayload } from 'jose';
 import type { Application } from '../admin/applications.js';
 import type { Deps } from '../deps.js';
-import { ASSERTION_ALGS, checkAssertionTimes, CLOCK_SKEW_S } from './assertion-rules.js';
+import { ASSERTION_ALGS, checkAssertionTimes, CLOCK_SKEW_S, keySetOf } from './assertion-rules.js';
 
 const MAX_JTI_LENGTH = 256;
 
@@ -26,7 +26,7 @@ export async function verifyClientSignedJwt(
   const now = deps.clock.now() / 1000;
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(jwt, createLocalJWKSet(app.jwks), {
+    ({ payload } = await jwtVerify(jwt, keySetOf(app.jwks), {
       issuer: app.clientId,
       audience: [...options.audiences],
       algorithms: ASSERTION_ALGS,
