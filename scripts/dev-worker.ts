@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONFIG_VARIABLES } from '../src/config.js';
-import { SANDBOX_APPLICATIONS } from '../src/sandbox-seed.js';
+import { demoCredentialsText } from '../src/sandbox-seed.js';
 
 /**
  * `npm run dev:worker`: the Worker (src/worker.ts) in a local workerd through `wrangler dev`,
@@ -86,21 +86,8 @@ function quote(name: string, value: string): string {
 
 /** The sandbox the Worker seeds on its first request: the same published values as `npm start`. */
 function printDemoCredentials(): void {
-  const demo = SANDBOX_APPLICATIONS.find((a) => a.clientSecret !== undefined);
-  if (demo === undefined) return;
-  const url = (vars.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
-  console.log(
-    [
-      '',
-      'Sandbox demo credentials (published test values; never use them in production):',
-      `  client_id:     ${demo.clientId}`,
-      `  client_secret: ${demo.clientSecret}`,
-      `  token URL:     ${url}/oauth2/token`,
-      `  purposes:      ${demo.purposes.join(' ')} (exactly one per token request)`,
-      `  scopes:        ${demo.scopes.join(' ')}`,
-      '',
-    ].join('\n'),
-  );
+  const text = demoCredentialsText((vars.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''));
+  if (text !== undefined) console.log(text);
 }
 
 function freePort(): Promise<number> {

@@ -15,7 +15,7 @@ import { RedisStore } from './store/redis.js';
 import { systemClock } from './clock.js';
 import { createLogger } from './log.js';
 import { metricsListenerApp } from './metrics/index.js';
-import { SANDBOX_APPLICATIONS, servesSandbox } from './sandbox-seed.js';
+import { demoCredentialsText, servesSandbox } from './sandbox-seed.js';
 
 /** Node entry: configuration → dependencies → HTTP server, with graceful shutdown. */
 async function main(): Promise<void> {
@@ -163,21 +163,8 @@ const sha256Hex: (text: string) => string =
     : (text) => createHash('sha256').update(text).digest('hex');
 
 function printDemoCredentials(url: string): void {
-  const demo = SANDBOX_APPLICATIONS.find((a) => a.clientSecret !== undefined);
-  if (demo === undefined) return;
-  console.log(
-    [
-      '',
-      'Sandbox demo credentials (published test values; never use them in production):',
-      `  client_id:     ${demo.clientId}`,
-      `  client_secret: ${demo.clientSecret}`,
-      `  token URL:     ${url}/oauth2/token`,
-      `  purposes:      ${demo.purposes.join(' ')} (exactly one per token request)`,
-      `  scopes:        ${demo.scopes.join(' ')}`,
-      '  more:          README.md (walk-through), docs/sandbox.md (test numbers, demo-backend signing key)',
-      '',
-    ].join('\n'),
-  );
+  const text = demoCredentialsText(url);
+  if (text !== undefined) console.log(text);
 }
 
 void main();

@@ -30,3 +30,20 @@ export async function sandboxApplications(secrets: ClientSecrets): Promise<Appli
 export function servesSandbox(config: Pick<Config, 'env' | 'networkBackend'>): boolean {
   return config.networkBackend === 'sandbox' && config.env !== 'production';
 }
+
+/** What `npm start` and `npm run dev:worker` print on the sandbox: the published demo credentials. */
+export function demoCredentialsText(url: string): string | undefined {
+  const demo = SANDBOX_APPLICATIONS.find((a) => a.clientSecret !== undefined);
+  if (demo === undefined) return undefined;
+  return [
+    '',
+    'Sandbox demo credentials (published test values; never use them in production):',
+    `  client_id:     ${demo.clientId}`,
+    `  client_secret: ${demo.clientSecret}`,
+    `  token URL:     ${url}/oauth2/token`,
+    `  purposes:      ${demo.purposes.join(' ')} (exactly one per token request)`,
+    `  scopes:        ${demo.scopes.join(' ')}`,
+    '  more:          README.md (walk-through), docs/sandbox.md (test numbers, demo-backend signing key)',
+    '',
+  ].join('\n');
+}
