@@ -1,4 +1,5 @@
 import { ApplicationRegistry } from './admin/applications.js';
+import { PartnerRegistry } from './admin/partners.js';
 import { ClientSecrets } from './admin/secrets.js';
 import { RETENTION_MARGIN_S, SigningKeys, secretFrom } from './auth/keys.js';
 import { TokenService } from './auth/tokens.js';
@@ -95,6 +96,7 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
     keys,
     tokens,
     applications,
+    partners: new PartnerRegistry(options.store),
     clientSecrets,
     consent,
     consentManager: consent,
@@ -120,7 +122,8 @@ export function onStore(deps: Deps, store: Store): Deps {
   }
   const applications = deps.applications.on(store);
   const consent = deps.consent.on(store, applications);
-  return { ...deps, store, applications, consent, consentManager: consent };
+  const partners = deps.partners.on(store);
+  return { ...deps, store, applications, partners, consent, consentManager: consent };
 }
 
 /**

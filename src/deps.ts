@@ -1,4 +1,5 @@
 import type { ApplicationRegistry } from './admin/applications.js';
+import type { PartnerRegistry } from './admin/partners.js';
 import type { ClientSecrets } from './admin/secrets.js';
 import type { SigningKeys } from './auth/keys.js';
 import type { TokenService } from './auth/tokens.js';
@@ -25,6 +26,8 @@ export type Deps = {
   keys: SigningKeys;
   tokens: TokenService;
   applications: ApplicationRegistry;
+  /** The partners that own applications; a suspended partner's applications are all refused. */
+  partners: PartnerRegistry;
   /** Stores and checks client secrets (HMAC-SHA-256 under a key derived from TOKEN_SECRET). */
   clientSecrets: ClientSecrets;
   /** The legal-basis check (token issuance, every resource call) and capture requests. */

@@ -26,6 +26,15 @@ export type Application = {
   twoLeggedApis: readonly string[];
   /** Authorization code flow: the exact redirect URIs registered at onboarding (RFC 6749 §3.1.2). */
   redirectUris?: readonly string[] | undefined;
+  /** The partner (admin/partners.ts) that owns the application; absent on records written before partners. */
+  partnerId?: string | undefined;
+  /** Who the operator calls about this application (never a subscriber). */
+  contact?: { name?: string | undefined; email: string } | undefined;
+  /** Validity period (ms since the epoch): outside it the application is refused like a suspended one. */
+  validFrom?: number | undefined;
+  validUntil?: number | undefined;
+  /** private_key_jwt keys fetched from the client's own URL (admin/jwks-uri.ts), instead of `jwks`. */
+  jwksUri?: string | undefined;
 };
 
 const KEY = applicationKeys.record;

@@ -15,7 +15,8 @@
  *                                                   its decision
  *   refresh token           {t:<hash>}              the token + its used marker (found by the token)
  *   refresh family          {f:<familyId>}          the family's live token + its access tokens
- *   registry                {registry}              the registry marker
+ *   partner                 {p:<partnerId>}         the partner's record
+ *   registry                {registry}              the registry marker, the registry's indexes
  *   deployment              {deployment}            the instances' shared-settings fingerprint
  *
  * What must share one slot: the counters of one `hit`/`unhit` (one Lua script), which
@@ -42,6 +43,12 @@ export const applicationKeys = {
   /** A revoked or spent access token: beside the limiter, both read on every protected call. */
   revokedToken: (clientId: string, jti: string) => `revoked:${client(clientId)}:${jti}`,
   registryMarker: 'app-registry:{registry}',
+} as const;
+
+const partner = (partnerId: string) => tag('p', partnerId);
+
+export const partnerKeys = {
+  record: (partnerId: string) => `partner:${partner(partnerId)}`,
 } as const;
 
 export const deploymentKeys = {
