@@ -15,7 +15,7 @@ const RUNTIME_ONLY = {
   // Anchored: a bare builtin name such as `http` must not catch `../http/env.js`.
   regex: `^(node:.*|(${NODE_ONLY.join('|')})(/.*)?)$`,
   message:
-    'Node-only: import it in src/node.ts, src/node-server.ts, src/runtime/node.ts or src/store/redis*.ts.',
+    'Node-only: import it in src/node.ts, src/node-server.ts, src/runtime/node*.ts or src/store/redis*.ts.',
 };
 
 /** (b) The Redis engine: only src/store/ and the entries that build the store. */
@@ -81,7 +81,7 @@ export default tseslint.config(
       'src/node.ts',
       'src/worker.ts',
       'src/node-server.ts',
-      'src/runtime/node.ts',
+      'src/runtime/node*.ts',
       'src/store/**',
     ],
     rules: restrict(RUNTIME_ONLY, REDIS_ENGINE, APIS_FROM_SRC),
@@ -89,7 +89,7 @@ export default tseslint.config(
   { files: ['src/app.ts'], rules: restrict(RUNTIME_ONLY, REDIS_ENGINE) },
   { files: ['src/node.ts'], rules: restrict(APIS_FROM_SRC) },
   { files: ['src/worker.ts'], rules: restrict(RUNTIME_ONLY, APIS_FROM_SRC) },
-  { files: ['src/node-server.ts', 'src/runtime/node.ts'], rules: restrict(REDIS_ENGINE, APIS_FROM_SRC) },
+  { files: ['src/node-server.ts', 'src/runtime/node*.ts'], rules: restrict(REDIS_ENGINE, APIS_FROM_SRC) },
   { files: ['src/store/redis*.ts'], rules: restrict(APIS_FROM_SRC) },
   {
     files: ['src/store/**/*.{ts,js}'],

@@ -1,4 +1,6 @@
 import { ApplicationRegistry } from './admin/applications.js';
+import { JwksUriKeys } from './admin/jwks-uri-cache.js';
+import { noJwksFetch, type JwksFetch } from './admin/jwks-uri.js';
 import { PartnerRegistry } from './admin/partners.js';
 import { ClientSecrets } from './admin/secrets.js';
 import { RETENTION_MARGIN_S, SigningKeys, secretFrom } from './auth/keys.js';
@@ -34,6 +36,11 @@ export type BuildOptions = {
   consentNotifier?: ConsentNotifier;
   /** The series to record into; default: a new set (one per process or Worker isolate). */
   metrics?: Metrics;
+  /**
+   * How this runtime fetches a client's jwks_uri (src/runtime/*-jwks-fetch.ts, chosen by the
+   * entry); default: none, an application registered by jwks_uri then fails authentication.
+   */
+  jwksFetch?: JwksFetch;
 };
 
 /** Builds the request dependencies from configuration; runtime-neutral (Node and workerd). */
@@ -97,6 +104,12 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
     tokens,
     applications,
     partners: new PartnerRegistry(options.store),
+    jwksUriKeys: new JwksUriKeys({
+      fetch: options.jwksFetch ?? noJwksFetch,
+      clock,
+      logger,
+      allowHttpLoopback: config.jwksUri.allowHttpLoopback,
+    }),
     clientSecrets,
     consent,
     consentManager: consent,

@@ -135,6 +135,8 @@ const schema = z.object({
     .transform((v) => (v === undefined ? undefined : Number(v)))
     .pipe(z.number().int().min(0).max(65535).optional()),
   METRICS_HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
+  // Tests and a laptop serve client keys over http on loopback; never in production (jwks-uri.ts).
+  JWKS_URI_ALLOW_HTTP_LOOPBACK: flag(false),
 });
 
 /** Every environment variable the platform reads (README.md documents each one). */
@@ -203,6 +205,11 @@ export type Config = {
    * served at /internal/metrics behind the operator's credentials only.
    */
   metrics: { port: number | undefined; host: string };
+  /**
+   * Client keys registered by URL (admin/jwks-uri.ts): allowHttpLoopback admits http:// and
+   * loopback destinations, for development and tests only (refused in production).
+   */
+  jwksUri: { allowHttpLoopback: boolean };
 };
 
 /**
@@ -268,6 +275,10 @@ function productionProblems(env: Record<string, string | undefined>): string[] {
     problems.push(
       'NETWORK_BACKEND: must be set to http in production (the sandbox backend serves published demo credentials)',
     );
+  }
+  // An SSRF guard with a hole in it: a jwks_uri could reach the instance's own loopback services.
+  if (env.JWKS_URI_ALLOW_HTTP_LOOPBACK?.trim() === 'true') {
+    problems.push('JWKS_URI_ALLOW_HTTP_LOOPBACK: never in production (development and tests only)');
   }
   return problems;
 }
@@ -422,5 +433,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       maxConnections: e.MAX_CONNECTIONS,
     },
     metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST },
+    jwksUri: { allowHttpLoopback: e.JWKS_URI_ALLOW_HTTP_LOOPBACK },
   };
 }

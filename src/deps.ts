@@ -1,4 +1,5 @@
 import type { ApplicationRegistry } from './admin/applications.js';
+import type { JwksUriKeys } from './admin/jwks-uri-cache.js';
 import type { PartnerRegistry } from './admin/partners.js';
 import type { ClientSecrets } from './admin/secrets.js';
 import type { SigningKeys } from './auth/keys.js';
@@ -28,6 +29,8 @@ export type Deps = {
   applications: ApplicationRegistry;
   /** The partners that own applications; a suspended partner's applications are all refused. */
   partners: PartnerRegistry;
+  /** Client keys registered by URL (jwks_uri): fetched through the runtime's guarded transport, cached. */
+  jwksUriKeys: JwksUriKeys;
   /** Stores and checks client secrets (HMAC-SHA-256 under a key derived from TOKEN_SECRET). */
   clientSecrets: ClientSecrets;
   /** The legal-basis check (token issuance, every resource call) and capture requests. */

@@ -9,6 +9,7 @@ import { buildDeps, seedSandbox } from './bootstrap.js';
 import { ConfigError, parseConfig } from './config.js';
 import type { Deps } from './deps.js';
 import { checkDeployment } from './deployment-fingerprint.js';
+import { nodeJwksFetch } from './runtime/node-jwks-fetch.js';
 import { nodeRuntime } from './runtime/node.js';
 import { MemoryStore } from './store/memory.js';
 import { RedisStore } from './store/redis.js';
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
   } else {
     store = new MemoryStore(systemClock);
   }
-  const deps = await buildDeps(config, { store, logger, tokenDigest: sha256Hex });
+  const deps = await buildDeps(config, { store, logger, tokenDigest: sha256Hex, jwksFetch: nodeJwksFetch() });
   const log = deps.logger;
   if (!config.signingKeys) {
     log.warn(

@@ -9,6 +9,7 @@ import { configurationErrorResponse } from './http/on-error.js';
 import { createLogger, type Logger } from './log.js';
 import type { Peer } from './runtime/port.js';
 import { webRuntime, type WebBindings } from './runtime/web.js';
+import { webJwksFetch } from './runtime/web-jwks-fetch.js';
 import { servesSandbox } from './sandbox-seed.js';
 import { MemoryStore } from './store/memory.js';
 import type { Store } from './store/port.js';
@@ -78,7 +79,7 @@ async function build(env: Record<string, unknown>): Promise<Platform | null> {
   let deps: Deps;
   try {
     if (store instanceof RedisStore) await store.connect();
-    deps = await buildDeps(config, { store, logger });
+    deps = await buildDeps(config, { store, logger, jwksFetch: webJwksFetch });
     if (servesSandbox(config)) await seedSandbox(deps);
   } catch (error) {
     if (error instanceof ConfigError) {

@@ -3,7 +3,8 @@ import type { Application, ClientAuthMethod } from '../admin/applications.js';
 import type { Deps } from '../deps.js';
 import { OAuthError } from '../errors.js';
 import { StoreUnavailableError } from '../store/port.js';
-import { ASSERTION_ALGS, checkAssertionTimes, CLOCK_SKEW_S, keySetOf } from './assertion-rules.js';
+import { ASSERTION_ALGS, checkAssertionTimes, CLOCK_SKEW_S } from './assertion-rules.js';
+import { clientKeys } from './client-keys.js';
 import { chargeClient, type LimitedEndpoint } from './endpoint-limits.js';
 import { applicationKeys } from '../store/keys.js';
 
@@ -143,9 +144,10 @@ async function verifyAssertion(
   assertion: string,
   audiences: readonly string[],
 ) {
-  if (!app.jwks) throw new Error('no registered keys');
+  const keys = clientKeys(deps, app);
   const now = deps.clock.now() / 1000;
-  const { payload } = await jwtVerify(assertion, keySetOf(app.jwks), {
+  // A jwks_uri that cannot be fetched fails here, as invalid_client (authenticate logs why).
+  const { payload } = await jwtVerify(assertion, keys, {
     issuer: app.clientId,
     subject: app.clientId,
     audience: [...audiences],

@@ -1,7 +1,8 @@
 import { jwtVerify, type JWTPayload } from 'jose';
 import type { Application } from '../admin/applications.js';
 import type { Deps } from '../deps.js';
-import { ASSERTION_ALGS, checkAssertionTimes, CLOCK_SKEW_S, keySetOf } from './assertion-rules.js';
+import { ASSERTION_ALGS, checkAssertionTimes, CLOCK_SKEW_S } from './assertion-rules.js';
+import { clientKeys } from './client-keys.js';
 
 const MAX_JTI_LENGTH = 256;
 
@@ -11,7 +12,7 @@ export class SignedJwtError extends Error {
 }
 
 /**
- * Verifies a JWT the client signed with a key from its registered `jwks` (RFC 7523 grant
+ * Verifies a JWT the client signed with one of its registered keys (RFC 7523 grant
  * assertions, RFC 9101 request objects): asymmetric algorithms only (never `none` or HS*), a known
  * key, iss = client_id, an accepted `aud`, and the ICM lifetime rules: iat, exp and jti required,
  * exp ≤ now + 300 s, exp − iat ≤ 300 s, iat not in the future, jti single use.
@@ -22,11 +23,16 @@ export async function verifyClientSignedJwt(
   jwt: string,
   options: { audiences: readonly string[]; jtiNamespace: string },
 ): Promise<JWTPayload> {
-  if (!app.jwks || app.jwks.keys.length === 0) throw new SignedJwtError('no registered keys');
+  let keys;
+  try {
+    keys = clientKeys(deps, app);
+  } catch (cause) {
+    throw new SignedJwtError('no registered keys', { cause });
+  }
   const now = deps.clock.now() / 1000;
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(jwt, keySetOf(app.jwks), {
+    ({ payload } = await jwtVerify(jwt, keys, {
       issuer: app.clientId,
       audience: [...options.audiences],
       algorithms: ASSERTION_ALGS,

@@ -64,6 +64,7 @@ describe('parseConfig', () => {
         maxConnections: 10000,
       },
       metrics: { port: undefined, host: '127.0.0.1' },
+      jwksUri: { allowHttpLoopback: false },
     };
     expect(parseConfig({})).toEqual(expected);
   });
@@ -294,6 +295,26 @@ describe('parseConfig', () => {
       expect(problemsOf(env)).toEqual([
         'NETWORK_BACKEND: must be set to http in production (the sandbox backend serves published demo credentials)',
       ]);
+    });
+
+    it('refuses JWKS_URI_ALLOW_HTTP_LOOPBACK: the jwks_uri SSRF guard has no hole in production', async () => {
+      const env = {
+        NODE_ENV: 'production',
+        SIGNING_KEYS: await signingKeys(),
+        TOKEN_SECRET,
+        PUBLIC_URL: 'https://api.operator.example',
+        PSEUDONYM_KEYS,
+        NETWORK_BACKEND: 'http',
+        NETWORK_HTTP_URL: 'https://bss.operator.example',
+        NETWORK_HTTP_TOKEN: 't',
+        JWKS_URI_ALLOW_HTTP_LOOPBACK: 'true',
+      };
+      expect(problemsOf(env)).toEqual([
+        'JWKS_URI_ALLOW_HTTP_LOOPBACK: never in production (development and tests only)',
+      ]);
+      expect(parseConfig({ JWKS_URI_ALLOW_HTTP_LOOPBACK: 'true' }).jwksUri).toEqual({
+        allowHttpLoopback: true,
+      });
     });
 
     it('starts with the four set and the operator BSS backend', async () => {

@@ -18,7 +18,7 @@ async function lint(file: string, code: string): Promise<string[]> {
 const restricted = (source: string, message: string) =>
   `no-restricted-imports: '${source}' import is restricted from being used by a pattern. ${message}`;
 const NODE =
-  'Node-only: import it in src/node.ts, src/node-server.ts, src/runtime/node.ts or src/store/redis*.ts.';
+  'Node-only: import it in src/node.ts, src/node-server.ts, src/runtime/node*.ts or src/store/redis*.ts.';
 const REDIS = 'Depend on the Store port (src/deps.js), not the Redis engine: only the entries build it.';
 const APIS = 'src/ does not depend on apis/: only src/app.ts composes the API modules.';
 const PORTS =
