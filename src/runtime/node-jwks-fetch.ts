@@ -56,7 +56,12 @@ async function checkedAddress(
   if (first === undefined) throw new JwksUriError(`failed: ${host} has no address`);
   for (const { address } of addresses) {
     const refused = refusedAddress(address, { allowLoopback: limits.allowLoopback });
-    if (refused !== undefined) throw new JwksUriError(`refused: ${host} resolves to a ${refused} address`);
+    if (refused === undefined) continue;
+    throw new JwksUriError(
+      isIP(host) !== 0
+        ? `refused: a ${refused} address`
+        : `refused: ${host} resolves to a ${refused} address`,
+    );
   }
   return first;
 }
