@@ -81,7 +81,7 @@ export type RegistryOptions = {
 export class ApplicationRegistry {
   // Shared by the registries of one platform over several connections (on()).
   private state: {
-    recent: Map<string, { app: Application; until: number }>;
+    recent: Map<string, { raw: string; app: Application; until: number }>;
     lastAlert: number;
     reseeding: Promise<void> | undefined;
   } = { recent: new Map(), lastAlert: Number.NEGATIVE_INFINITY, reseeding: undefined };
@@ -137,9 +137,16 @@ export class ApplicationRegistry {
       this.state.recent.delete(clientId);
       return null;
     }
+    const until = this.clock.now() + RECENT_MS;
+    const held = this.state.recent.get(clientId);
+    // The same bytes as the copy held (the usual case on the hot path): no parse, no new entry.
+    if (held !== undefined && held.raw === raw) {
+      held.until = until;
+      return held.app;
+    }
     const app = JSON.parse(raw) as Application;
     if (this.state.recent.size > 10_000) this.state.recent.clear();
-    this.state.recent.set(clientId, { app, until: this.clock.now() + RECENT_MS });
+    this.state.recent.set(clientId, { raw, app, until });
     return app;
   }
 
