@@ -53,7 +53,7 @@ export const consentInfo: ApiModule = {
       const body = c.req.valid('json');
       requireScope(access, SCOPES);
       const subscriber = resolvePhoneNumber(access, body.phoneNumber, 'exclusive');
-      const app = await deps.applications.get(access.clientId);
+      const app = await deps.applications.recent(access.clientId);
       if (
         body.purpose !== access.purpose ||
         app === null ||

@@ -35,6 +35,11 @@ export type Application = {
   validUntil?: number | undefined;
   /** private_key_jwt keys fetched from the client's own URL (admin/jwks-uri.ts), instead of `jwks`. */
   jwksUri?: string | undefined;
+  /**
+   * Kill switch (kill-switch.ts): access and refresh tokens issued before this time (ms since the
+   * epoch) are refused even after the application is resumed, so resuming never revives them.
+   */
+  tokensNotBefore?: number | undefined;
 };
 
 const KEY = applicationKeys.record;
@@ -44,7 +49,8 @@ const KEY = applicationKeys.record;
  * client is unknown. DESIGN §3: such a store is unavailable (503), never a 401.
  */
 const MARKER_KEY = applicationKeys.registryMarker;
-const CACHE_MS = 30_000;
+/** How long `recent` may answer from memory when no fresh read has refreshed its copy. */
+const RECENT_MS = 30_000;
 /** One alert per this window while the loss lasts, not one per request. */
 const ALERT_EVERY_MS = 60_000;
 /** Restoring records is an operator's job: callers need not retry every second meanwhile. */
@@ -66,16 +72,19 @@ export type RegistryOptions = {
 };
 
 /**
- * Application records in the store, read through a short in-process cache so that the hot path
- * does not pay a store round trip for the plan (changes apply within CACHE_MS).
+ * Application records in the store. `get` reads the store on every call: whatever decides whether
+ * an application is served (status, validity, revoked tokens) is never taken from memory (DESIGN
+ * §3: a suspension acts on the next request, on every instance). `recent` answers from the last
+ * record this process read, for what may lag one call (the plan, the partner to read, purposes)
+ * so that the protected call keeps its single round trip (pipeline/application.ts).
  */
 export class ApplicationRegistry {
   // Shared by the registries of one platform over several connections (on()).
   private state: {
-    cache: Map<string, { app: Application | null; until: number }>;
+    recent: Map<string, { raw: string; app: Application; until: number }>;
     lastAlert: number;
     reseeding: Promise<void> | undefined;
-  } = { cache: new Map(), lastAlert: Number.NEGATIVE_INFINITY, reseeding: undefined };
+  } = { recent: new Map(), lastAlert: Number.NEGATIVE_INFINITY, reseeding: undefined };
 
   constructor(
     private readonly store: Store,
@@ -85,7 +94,7 @@ export class ApplicationRegistry {
 
   /**
    * The same registry over another connection to the same store (a Worker opens one per request):
-   * the in-process cache and the alert window stay shared, so the hot path keeps its one round trip.
+   * the recent copies and the alert window stay shared, so the hot path keeps its one round trip.
    */
   on(store: Store): ApplicationRegistry {
     const registry = new ApplicationRegistry(store, this.clock, this.options);
@@ -93,27 +102,58 @@ export class ApplicationRegistry {
     return registry;
   }
 
-  /** The application, or null when the registry is intact and does not hold it; RegistryLostError else. */
+  /**
+   * The application as stored now, or null when the registry is intact and does not hold it;
+   * RegistryLostError else.
+   */
   async get(clientId: string): Promise<Application | null> {
     const now = this.clock.now();
-    const hit = this.state.cache.get(clientId);
-    if (hit !== undefined && hit.until > now) return hit.app;
-    // Both reads leave in the same round trip; the marker costs nothing more on the miss path.
+    // Both reads leave in the same round trip.
     const [raw, marker] = await Promise.all([this.store.get(KEY(clientId)), this.store.get(MARKER_KEY)]);
     if (raw === null && marker === null) throw await this.lost(now);
     // A record proves the registry is there: records written without the marker (by hand, or
     // before it existed) get one, so that a later loss is told from an unknown client.
     if (marker === null) await this.store.set(MARKER_KEY, String(now));
-    const app = raw === null ? null : (JSON.parse(raw) as Application);
-    if (this.state.cache.size > 10_000) this.state.cache.clear();
-    this.state.cache.set(clientId, { app, until: now + CACHE_MS });
+    return this.seen(clientId, raw);
+  }
+
+  /**
+   * The last record this process read (at most RECENT_MS old unless a fresh read refreshed it),
+   * else a fresh one. Never to decide whether the application is served: only for what may lag
+   * one call, the plan and the partner whose status the call's batch reads.
+   */
+  async recent(clientId: string): Promise<Application | null> {
+    const hit = this.state.recent.get(clientId);
+    if (hit !== undefined && hit.until > this.clock.now()) return hit.app;
+    return this.get(clientId);
+  }
+
+  /**
+   * Parses a record read fresh (here or in a protected call's batch) and keeps it as the recent
+   * copy; a missing record drops the copy.
+   */
+  seen(clientId: string, raw: string | null): Application | null {
+    if (raw === null) {
+      this.state.recent.delete(clientId);
+      return null;
+    }
+    const until = this.clock.now() + RECENT_MS;
+    const held = this.state.recent.get(clientId);
+    // The same bytes as the copy held (the usual case on the hot path): no parse, no new entry.
+    if (held !== undefined && held.raw === raw) {
+      held.until = until;
+      return held.app;
+    }
+    const app = JSON.parse(raw) as Application;
+    if (this.state.recent.size > 10_000) this.state.recent.clear();
+    this.state.recent.set(clientId, { raw, app, until });
     return app;
   }
 
   async put(app: Application): Promise<void> {
     await this.store.set(KEY(app.clientId), JSON.stringify(app));
     await this.store.set(MARKER_KEY, String(this.clock.now()));
-    this.state.cache.delete(app.clientId);
+    this.state.recent.delete(app.clientId);
   }
 
   /**
@@ -140,7 +180,7 @@ export class ApplicationRegistry {
 
   /**
    * Replaces a legacy secret record by its current form after a successful use. Read from the
-   * store, not the cache, and written only while the record still holds `from`: a change made
+   * store, and written only while the record still holds `from`: a change made
    * meanwhile (suspension, a new secret) is never overwritten with a stale copy.
    */
   async upgradeSecretHash(clientId: string, from: string, to: string): Promise<void> {

@@ -5,31 +5,52 @@ import { ApiError } from '../errors.js';
  * The kill switch: suspending an application or a partner refuses its tokens and token requests
  * on the very next request, on every instance sharing the store. The admin API's suspend and
  * resume routes, and anything else that cuts a partner off, go through these four functions.
+ *
+ * One write each: every check reads the application's record and its partner's from the store on
+ * the call (pipeline/application.ts, auth/application-status.ts), never from memory, so there is
+ * nothing to broadcast. A suspension also moves the record's `tokensNotBefore`: access and refresh
+ * tokens issued before it stay refused after a resume (there is no index of tokens by client to
+ * delete them one by one; refresh tokens are stored by hash and family).
  */
 export async function suspendApplication(deps: Deps, clientId: string): Promise<void> {
-  await setApplicationStatus(deps, clientId, 'suspended');
+  const app = await deps.applications.get(clientId);
+  if (app === null) throw new ApiError('NOT_FOUND');
+  const tokensNotBefore = cutoff(deps, app.tokensNotBefore);
+  await deps.applications.put({ ...app, status: 'suspended', tokensNotBefore });
+  deps.metrics.killSwitchUsed('suspend', 'application');
 }
 
 export async function resumeApplication(deps: Deps, clientId: string): Promise<void> {
-  await setApplicationStatus(deps, clientId, 'active');
+  const app = await deps.applications.get(clientId);
+  if (app === null) throw new ApiError('NOT_FOUND');
+  await deps.applications.put({ ...app, status: 'active' });
+  deps.metrics.killSwitchUsed('resume', 'application');
 }
 
+/** One write for all of the partner's applications: each call reads the partner's status. */
 export async function suspendPartner(deps: Deps, partnerId: string): Promise<void> {
-  await setPartnerStatus(deps, partnerId, 'suspended');
+  const partner = await deps.partners.get(partnerId);
+  if (partner === null) throw new ApiError('NOT_FOUND');
+  const tokensNotBefore = cutoff(deps, partner.tokensNotBefore);
+  await deps.partners.put({ ...partner, status: 'suspended', tokensNotBefore, updatedAt: deps.clock.now() });
+  deps.metrics.killSwitchUsed('suspend', 'partner');
 }
 
 export async function resumePartner(deps: Deps, partnerId: string): Promise<void> {
-  await setPartnerStatus(deps, partnerId, 'active');
-}
-
-async function setApplicationStatus(deps: Deps, clientId: string, status: 'active' | 'suspended') {
-  const app = await deps.applications.get(clientId);
-  if (app === null) throw new ApiError('NOT_FOUND');
-  await deps.applications.put({ ...app, status });
-}
-
-async function setPartnerStatus(deps: Deps, partnerId: string, status: 'active' | 'suspended') {
   const partner = await deps.partners.get(partnerId);
   if (partner === null) throw new ApiError('NOT_FOUND');
-  await deps.partners.put({ ...partner, status, updatedAt: deps.clock.now() });
+  await deps.partners.put({ ...partner, status: 'active', updatedAt: deps.clock.now() });
+  deps.metrics.killSwitchUsed('resume', 'partner');
+}
+
+/**
+ * Tokens carry `iat` in whole seconds, and a token request that read the record just before this
+ * write may still issue its token just after it: the cut-off lies one second past the suspension,
+ * so every token issued until then is refused (a resume within that second leaves the client to
+ * ask again). Never moved back by an earlier suspension.
+ */
+const CUTOFF_MARGIN_MS = 1000;
+
+function cutoff(deps: Deps, previous: number | undefined): number {
+  return Math.max(previous ?? 0, deps.clock.now() + CUTOFF_MARGIN_MS);
 }

@@ -12,6 +12,8 @@ export type Partner = {
   contact?: { name?: string | undefined; email: string } | undefined;
   createdAt: number;
   updatedAt: number;
+  /** Kill switch: tokens of its applications issued before this time (ms) stay refused after a resume. */
+  tokensNotBefore?: number | undefined;
 };
 
 /** Partner records in the store, read fresh on every use: a suspension acts on the next request. */

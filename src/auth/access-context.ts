@@ -11,6 +11,8 @@ export type AccessContext = {
   jti: string;
   /** Expiry, seconds since epoch. */
   exp: number;
+  /** Issue time, seconds since epoch: the kill switch refuses tokens issued before a suspension. */
+  iat: number;
 };
 
 export const isThreeLegged = (access: AccessContext): boolean => access.subscriber !== undefined;

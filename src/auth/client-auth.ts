@@ -6,6 +6,7 @@ import { StoreUnavailableError } from '../store/port.js';
 import { ASSERTION_ALGS, checkAssertionTimes, CLOCK_SKEW_S } from './assertion-rules.js';
 import { clientKeys } from './client-keys.js';
 import { chargeClient, type LimitedEndpoint } from './endpoint-limits.js';
+import { readStanding } from './application-status.js';
 import { applicationKeys } from '../store/keys.js';
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -62,10 +63,11 @@ async function authenticate(
     deps.logger.info('client authentication failed', { clientId: presented.clientId.slice(0, 128), reason });
     return invalidClient();
   };
-  const app = await deps.applications.get(presented.clientId);
+  // Read fresh (kill switch): a suspension refuses the very next token request, on every instance.
   // A refresh by a suspended application is refused with invalid_grant by the grant itself (ICM §7.5).
-  const usable = app !== null && (app.status === 'active' || options.allowSuspended === true);
-  if (app !== null && !usable) deps.metrics.applicationRefused(app.clientId, app.status, 'oauth');
+  const standing = await readStanding(deps, presented.clientId, options.allowSuspended ? undefined : 'oauth');
+  const app = standing.app;
+  const usable = app !== null && (standing.refusal === undefined || options.allowSuspended === true);
   const allowed = usable && app.authMethods.includes(presented.method);
   if (presented.method === 'private_key_jwt') {
     if (!allowed) throw fail('unknown, inactive or method not allowed');

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { Deps } from '../deps.js';
 import { OAuthError } from '../errors.js';
 import type { Env } from '../http/env.js';
+import { issuedBeforeCutoff, readStanding } from './application-status.js';
 import { authenticateClient } from './client-auth.js';
 import { readForm } from './form.js';
 import {
@@ -33,7 +34,9 @@ export function introspectionEndpoint(refreshTokens: RefreshTokenLookup) {
   return async (c: Context<Env>) => {
     const { deps, app, token, hint } = await tokenRequest(c, '/oauth2/introspect');
     const claims = await introspect(deps, refreshTokens, token, app.clientId, hint);
-    return c.json(claims === null ? { active: false } : { active: true, ...claims }, 200);
+    // Kill switch: tokens issued before a suspension of the client or its partner stay inactive.
+    const cutOff = claims !== null && issuedBeforeCutoff(claims.iat, await readStanding(deps, app.clientId));
+    return c.json(claims === null || cutOff ? { active: false } : { active: true, ...claims }, 200);
   };
 }
 

@@ -107,6 +107,7 @@ export class TokenService {
       amr: Array.isArray(payload.amr) ? payload.amr.map(String) : [],
       jti: String(payload.jti),
       exp: payload.exp as number,
+      iat: payload.iat as number,
     };
     this.cache.set(hash, access);
     return access;

@@ -95,7 +95,9 @@ export class StoreConsentService implements ConsentManager {
     withdrawal = false,
   ): Promise<Gate> {
     const { purposes } = this.o;
-    const app = await this.o.applications.get(query.clientId);
+    // The recent copy: on a protected call the application step has just judged the status from a
+    // fresh read, and these reads must not cost the call a round trip of their own.
+    const app = await this.o.applications.recent(query.clientId);
     if (app === null || (app.status !== 'active' && !withdrawal))
       return { ok: false, error: () => consentError('CONSENT.UNKNOWN_APPLICATION') };
     const basis = purposes.legalBasis(query.purpose);

@@ -110,7 +110,7 @@ export class Withdrawals {
   }
 
   async list(subscriber: string, clientId: string): Promise<ConsentView[]> {
-    const app = await this.o.applications.get(clientId);
+    const app = await this.o.applications.recent(clientId);
     if (app === null) throw consentError('CONSENT.UNKNOWN_APPLICATION');
     const now = this.o.clock.now();
     const purposes = app.purposes.filter((p) => this.o.purposes.get(p) !== undefined);

@@ -71,6 +71,11 @@ export class Metrics {
     'Calls of an application refused because it is suspended or no longer registered (kill switch).',
     ['client_id', 'status', 'surface'],
   );
+  private readonly killSwitchActions = this.registry.counter(
+    'camara_kill_switch_actions_total',
+    'Suspensions and resumptions of applications and partners (admin/kill-switch.ts).',
+    ['action', 'target'],
+  );
 
   request(labels: { api: string; method: string; route: string; status: number }, seconds: number): void {
     const { api, method, route } = labels;
@@ -109,6 +114,11 @@ export class Metrics {
   /** An application refused by its status; `status` is `removed` when it left the registry. */
   applicationRefused(clientId: string, status: string, surface: RefusalSurface): void {
     this.killSwitch.inc({ client_id: clientId, status, surface });
+  }
+
+  /** An operator suspended or resumed an application or a partner. */
+  killSwitchUsed(action: 'suspend' | 'resume', target: 'application' | 'partner'): void {
+    this.killSwitchActions.inc({ action, target });
   }
 
   render(): string {

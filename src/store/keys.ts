@@ -22,7 +22,8 @@
  * What must share one slot: the counters of one `hit`/`unhit` (one Lua script), which
  * `counterKey` (port.ts) keeps under the limiter key's tag. Nothing else is multi-key: every other
  * store call reads or writes one key. A protected call (DESIGN §2) reads the application's slot
- * (limiter + revocation) and the subscriber's (legal basis): two slots, read concurrently.
+ * (record + limiter + revocation), its partner's (record: the kill switch) and the subscriber's
+ * (legal basis): up to three slots, read concurrently.
  *
  * Values that go into a tag are URI-encoded, so a `{` or `}` inside them cannot end it early.
  */

@@ -102,7 +102,7 @@ export class RedisStore implements Store {
 
   /**
    * One script (BATCH): every read and hit of the batch in one command, one round trip. A batch's
-   * keys belong to one application and one subscriber, so two hash tags (store/keys.ts): on a
+   * keys belong to one application, its partner and one subscriber, so up to three hash tags (store/keys.ts): on a
    * cluster each operation goes on its own, and ioredis writes the turn's commands once per master.
    */
   async batch(ops: readonly StoreOp[]): Promise<StoreReply[]> {

@@ -17,6 +17,7 @@ const access = (over: Partial<AccessContext>): AccessContext => ({
   amr: ['nba'],
   jti: 'j',
   exp: 2_000_000_000,
+  iat: 1_999_999_000,
   ...over,
 });
 const codeOf = async (fn: () => unknown): Promise<string | undefined> => {

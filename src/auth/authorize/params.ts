@@ -3,6 +3,7 @@ import type { Application } from '../../admin/applications.js';
 import type { Deps } from '../../deps.js';
 import { OAuthError } from '../../errors.js';
 import type { Env } from '../../http/env.js';
+import { readStanding } from '../application-status.js';
 import { readForm } from '../form.js';
 
 const MAX_QUERY_LENGTH = 16_384;
@@ -46,9 +47,8 @@ export async function identifyClient(
   redirectUri: string | undefined,
 ): Promise<{ app: Application; redirectUri: string }> {
   if (clientId === undefined) throw new OAuthError('invalid_request', 'client_id is required');
-  const app = await deps.applications.get(clientId);
-  if (app !== null && app.status !== 'active') deps.metrics.applicationRefused(clientId, app.status, 'oauth');
-  if (app === null || app.status !== 'active') throw new OAuthError('invalid_request', 'unknown client');
+  const { app, refusal } = await readStanding(deps, clientId, 'oauth');
+  if (app === null || refusal !== undefined) throw new OAuthError('invalid_request', 'unknown client');
   if (redirectUri === undefined) throw new OAuthError('invalid_request', 'redirect_uri is required');
   if (!(app.redirectUris ?? []).includes(redirectUri)) {
     throw new OAuthError('invalid_request', 'redirect_uri is not registered for this client');

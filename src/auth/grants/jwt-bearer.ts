@@ -2,6 +2,7 @@ import { decodeJwt } from 'jose';
 import type { Application } from '../../admin/applications.js';
 import type { Deps } from '../../deps.js';
 import { OAuthError } from '../../errors.js';
+import { readStanding } from '../application-status.js';
 import { authenticateClient, invalidClient } from '../client-auth.js';
 import { chargeClient } from '../endpoint-limits.js';
 import { nobodyFor, resolveUserHint } from '../login-hint.js';
@@ -43,9 +44,8 @@ export async function jwtBearerClient(
     if (app.clientId !== iss) throw invalidGrant('assertion issuer is not the authenticated client');
     return app;
   }
-  const app = await deps.applications.get(iss);
-  if (app !== null && app.status !== 'active') deps.metrics.applicationRefused(iss, app.status, 'oauth');
-  if (app === null || app.status !== 'active' || (form.has('client_id') && form.get('client_id') !== iss)) {
+  const { app, refusal } = await readStanding(deps, iss, 'oauth');
+  if (app === null || refusal !== undefined || (form.has('client_id') && form.get('client_id') !== iss)) {
     throw invalidClient();
   }
   return app;

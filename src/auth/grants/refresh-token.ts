@@ -1,5 +1,6 @@
 import type { Application } from '../../admin/applications.js';
 import { OAuthError } from '../../errors.js';
+import { issuedBeforeCutoff, readStanding } from '../application-status.js';
 import { redeemRefreshToken, revokeRefreshFamily } from '../refresh-tokens.js';
 import { parseScope } from '../scope.js';
 import type { GrantContext, TokenResponse } from './types.js';
@@ -33,8 +34,12 @@ export async function refreshToken(ctx: GrantContext, app: Application): Promise
     await revokeRefreshFamily(deps, grant.familyId);
     return new OAuthError('invalid_grant', why);
   };
+  // Read fresh (kill switch): the application and its partner served now, and this token issued
+  // after their last suspension, so a resume never revives a token issued before it.
+  const standing = await readStanding(deps, app.clientId);
+  if (standing.refusal !== undefined || issuedBeforeCutoff(grant.issuedAt, standing))
+    throw await end('the client is no longer allowed this grant');
   const stillOnboarded =
-    app.status === 'active' &&
     app.grantTypes.includes(grant.grantType) &&
     app.purposes.includes(grant.purpose) &&
     grant.scopes.every((s) => app.scopes.includes(s));
