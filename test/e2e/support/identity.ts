@@ -6,6 +6,7 @@ import { parseAddress, type DeviceAddress } from '../../../src/network/index.js'
 import { SANDBOX_SUBSCRIBERS } from '../../../src/sandbox-seed.js';
 import { CORRELATOR } from '../../support/camara-assert.js';
 import { RunningClock } from '../../support/running-clock.js';
+import { startWorkerPlatform, type Target } from '../../support/targets.js';
 import { registerClient, type TestClient } from './oauth.js';
 import { startServer, type E2EServer, type Engine, type ServerOptions } from './server.js';
 
@@ -83,7 +84,7 @@ export type IdentityServer = E2EServer & {
   tokens: TokenFlows;
   /** Onboards another application (over the same defaults) and returns its flows. */
   register(overrides: Partial<Application>): Promise<TokenFlows>;
-  /** Runs `fn` with the server's clock `ms` ahead, then puts it back. */
+  /** Runs `fn` with the server's clock `ms` ahead, then puts it back (Node only: see startIdentityServer). */
   later<T>(ms: number, fn: () => Promise<T>): Promise<T>;
   post(
     path: string,
@@ -94,23 +95,36 @@ export type IdentityServer = E2EServer & {
   get(path: string, token: string | undefined, headers?: Record<string, string>): Promise<Response>;
 };
 
+/**
+ * On an engine (the platform on Node) or a target of test/support/targets.ts. On the Worker the
+ * test application is onboarded through the twin on the Worker's Redis (ONBOARDING_TARGETS), and
+ * the clock is the Worker's wall clock: `later` throws there, so a scenario that moves time is
+ * declared for Node only.
+ */
 export async function startIdentityServer(
-  engine: Engine,
+  on: Engine | Target,
   options: Pick<ServerOptions, 'env' | 'keyPrefix' | 'publicUrl'> = {},
 ): Promise<IdentityServer> {
-  const clock = new RunningClock();
-  const server = await startServer({
-    ...options,
-    engine,
-    clock,
-    client: ONBOARDING,
-    env: {
-      TRUSTED_PROXIES: '127.0.0.1',
-      CLIENT_IP_HEADER: 'x-forwarded-for',
-      CLIENT_PORT_HEADER: 'x-forwarded-port',
-      ...options.env,
-    },
-  });
+  const target: Target = typeof on === 'string' ? { runtime: 'node', engine: on } : on;
+  const env = {
+    TRUSTED_PROXIES: '127.0.0.1',
+    CLIENT_IP_HEADER: 'x-forwarded-for',
+    CLIENT_PORT_HEADER: 'x-forwarded-port',
+    ...options.env,
+  };
+  let clock: RunningClock;
+  let server: E2EServer;
+  if (target.runtime === 'node') {
+    clock = new RunningClock();
+    server = await startServer({ ...options, engine: target.engine, clock, client: ONBOARDING, env });
+  } else {
+    if (target.engine !== 'redis') throw new Error('a test can onboard on the Worker only through Redis');
+    if (options.keyPrefix !== undefined || options.publicUrl !== undefined)
+      throw new Error('the Worker target is one deployment of its own');
+    const w = await startWorkerPlatform(target.engine, env);
+    clock = w.clock;
+    server = { ...w, client: await registerClient(w.deps, ONBOARDING) };
+  }
   // The flows run against the issuer: another instance's when this one stands behind its URL.
   const flowsOf = (client: TestClient) => tokenFlows(options.publicUrl ?? server.url, client);
   const request = (
@@ -135,6 +149,7 @@ export async function startIdentityServer(
     register: async (overrides) =>
       flowsOf(await registerClient(server.deps, { ...ONBOARDING, ...overrides })),
     later: async (ms, fn) => {
+      if (target.runtime !== 'node') throw new Error("the Worker's clock cannot be moved");
       clock.advance(ms);
       try {
         return await fn();
