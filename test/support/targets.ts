@@ -1,6 +1,14 @@
 import { deploymentSecrets } from '../e2e/support/process.js';
 import { startConsentServer, type ConsentServer } from '../e2e/support/consent.js';
-import { redisUrl, uniquePrefix, type Engine } from '../e2e/support/server.js';
+import { registerClient } from '../e2e/support/oauth.js';
+import {
+  redisUrl,
+  startServer,
+  uniquePrefix,
+  type E2EServer,
+  type Engine,
+  type ServerOptions,
+} from '../e2e/support/server.js';
 import { buildDeps } from '../../src/bootstrap.js';
 import { parseConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
@@ -133,4 +141,25 @@ export async function startWorkerPlatform(
  */
 export class WorkerClock extends RunningClock {
   override advance(): void {}
+}
+
+/**
+ * test/e2e/support/server.ts's platform with its onboarded test application, on a target of
+ * ONBOARDING_TARGETS. On Node the platform runs on `clock` (a RunningClock a test may move); on
+ * the Worker the application is written through the twin into the Worker's Redis, and the clock
+ * is the Worker's wall clock, which nobody moves.
+ */
+export async function startServerOn(
+  target: Target,
+  options: Pick<ServerOptions, 'env' | 'client' | 'keyPrefix' | 'publicUrl'> = {},
+): Promise<E2EServer & { clock: RunningClock }> {
+  if (target.runtime === 'node') {
+    const clock = new RunningClock();
+    return { ...(await startServer({ ...options, engine: target.engine, clock })), clock };
+  }
+  if (target.engine !== 'redis') throw new Error('a test can onboard on the Worker only through Redis');
+  if (options.keyPrefix !== undefined || options.publicUrl !== undefined)
+    throw new Error('the Worker target is one deployment of its own');
+  const w = await startWorkerPlatform(target.engine, options.env);
+  return { ...w, client: await registerClient(w.deps, options.client) };
 }

@@ -6,9 +6,9 @@ import { parseAddress, type DeviceAddress } from '../../../src/network/index.js'
 import { SANDBOX_SUBSCRIBERS } from '../../../src/sandbox-seed.js';
 import { CORRELATOR } from '../../support/camara-assert.js';
 import { RunningClock } from '../../support/running-clock.js';
-import { startWorkerPlatform, type Target } from '../../support/targets.js';
+import { startServerOn, type Target } from '../../support/targets.js';
 import { registerClient, type TestClient } from './oauth.js';
-import { startServer, type E2EServer, type Engine, type ServerOptions } from './server.js';
+import type { E2EServer, Engine, ServerOptions } from './server.js';
 
 /**
  * The identity APIs (KYC Match, Number Verification) on a real socket, with access tokens obtained
@@ -112,19 +112,8 @@ export async function startIdentityServer(
     CLIENT_PORT_HEADER: 'x-forwarded-port',
     ...options.env,
   };
-  let clock: RunningClock;
-  let server: E2EServer;
-  if (target.runtime === 'node') {
-    clock = new RunningClock();
-    server = await startServer({ ...options, engine: target.engine, clock, client: ONBOARDING, env });
-  } else {
-    if (target.engine !== 'redis') throw new Error('a test can onboard on the Worker only through Redis');
-    if (options.keyPrefix !== undefined || options.publicUrl !== undefined)
-      throw new Error('the Worker target is one deployment of its own');
-    const w = await startWorkerPlatform(target.engine, env);
-    clock = w.clock;
-    server = { ...w, client: await registerClient(w.deps, ONBOARDING) };
-  }
+  const server = await startServerOn(target, { ...options, client: ONBOARDING, env });
+  const clock = server.clock;
   // The flows run against the issuer: another instance's when this one stands behind its URL.
   const flowsOf = (client: TestClient) => tokenFlows(options.publicUrl ?? server.url, client);
   const request = (
