@@ -32,6 +32,10 @@ export const simSwap: ApiModule = {
 
     apiRoute(router, checkRoute, async (c) => {
       const { deps, access } = { deps: c.get('deps'), access: c.get('access') };
+      // The answer is as of the request's instant, read once and before the network lookup: a
+      // clock read after it could land a moment later than the network's own, and a change made
+      // exactly maxAge hours before the request would then fall outside the window.
+      const now = deps.clock.now();
       const body = c.req.valid('json');
       // DESIGN §2 step 4: the cap (market's, narrowed by the purpose's) is a range check of the
       // body, so it answers 400 OUT_OF_RANGE before the scope, identifier and subscriber steps.
@@ -41,18 +45,19 @@ export const simSwap: ApiModule = {
       const phoneNumber = resolvePhoneNumber(access, body.phoneNumber, 'exclusive');
       await requireLegalBasis(deps, access, phoneNumber, c.get('legalBasis'));
       const subscriber = await findEligibleSubscriber(deps.network, phoneNumber, NAME);
-      const swapped = checkSimSwap(subscriber, maxAge, deps.clock.now(), policy);
+      const swapped = checkSimSwap(subscriber, maxAge, now, policy);
       return c.json({ swapped }, 200);
     });
 
     apiRoute(router, retrieveDateRoute, async (c) => {
       const { deps, access } = { deps: c.get('deps'), access: c.get('access') };
+      const now = deps.clock.now(); // the request's instant, as in check
       const body = c.req.valid('json');
       requireScope(access, SCOPES.retrieveDate);
       const phoneNumber = resolvePhoneNumber(access, body.phoneNumber, 'exclusive');
       await requireLegalBasis(deps, access, phoneNumber, c.get('legalBasis'));
       const subscriber = await findEligibleSubscriber(deps.network, phoneNumber, NAME);
-      return c.json(retrieveSimSwapDate(subscriber, deps.clock.now(), policyOf(deps, access)), 200);
+      return c.json(retrieveSimSwapDate(subscriber, now, policyOf(deps, access)), 200);
     });
     return router;
   },

@@ -180,6 +180,39 @@ describe.each(TARGETS.map((t) => [targetName(t), t] as const))(
       ).rejects.toMatchObject({ error: 'invalid_grant', status: 400 });
     });
 
+    it('refresh (ICM §7.5): the new pair serves, the rotated refresh token is refused', async () => {
+      const number = '+34600000001';
+      const consent = { phoneNumber: number, clientId: DEMO_APP.clientId, purpose: CREDIT };
+      const scopes = ['sim-swap:check', 'sim-swap:retrieve-date'];
+      expect((await operatorPost(s, '/internal/consents', { ...consent, scopes })).status).toBe(201);
+      const { url, verifier, state, nonce } = await authorizationUrl({ prompt: 'none' });
+      const redirect = location(await new Browser().fetch(url, { headers: DEVICE_1 }));
+      const first = await client.authorizationCodeGrant(config, redirect, {
+        pkceCodeVerifier: verifier,
+        expectedState: state,
+        expectedNonce: nonce,
+      });
+      const old = first.refresh_token as string;
+      expect(old).toEqual(expect.any(String));
+
+      const refreshed = await client.refreshTokenGrant(config, old);
+      expect(refreshed).toMatchObject({
+        token_type: 'bearer',
+        scope: `${CREDIT} sim-swap:check sim-swap:retrieve-date`,
+      });
+      expect(refreshed.refresh_token).toEqual(expect.any(String));
+      expect(refreshed.refresh_token).not.toBe(old);
+      expect(refreshed.access_token).not.toBe(first.access_token);
+      expect(await callApi(s, '/sim-swap/v2/check', refreshed.access_token)).toEqual({
+        status: 200,
+        body: { swapped: true },
+      });
+      await expect(client.refreshTokenGrant(config, old)).rejects.toMatchObject({
+        error: 'invalid_grant',
+        status: 400,
+      });
+    });
+
     it('no subscriber number in any log line of these flows', () => {
       expect(s.logs.some((l) => l.includes('"consent request answered"'))).toBe(true);
       expectNoNumbersIn(s.logs);

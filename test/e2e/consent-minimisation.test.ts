@@ -8,9 +8,9 @@ import {
   FRAUD,
   operatorPost,
   PERMISSION_DENIED,
-  startConsentServer,
   type ConsentServer,
 } from './support/consent.js';
+import { startTarget, targetRows, TARGETS } from '../support/targets.js';
 
 const HOUR_MS = 3_600_000;
 /** Swapped 1440 h (60 days) ago: beyond CreditChecking's 30 monitored days. */
@@ -25,12 +25,12 @@ const KYC = '+34600000010';
  * fields); a withdrawn consent stops the next call of its purpose only. Real tokens (JWT-bearer,
  * openid-client 6) over a real socket, memory and Redis.
  */
-describe.each(['memory', 'redis'] as const)('purpose-scoped answers, end to end (%s)', (engine) => {
+describe.each(targetRows(TARGETS))('purpose-scoped answers, end to end (%s)', (_name, target) => {
   let s: ConsentServer;
   let backend: Awaited<ReturnType<typeof demoBackend>>;
   const tokens: Record<string, string> = {};
   beforeAll(async () => {
-    s = await startConsentServer(engine);
+    s = await startTarget(target);
     backend = await demoBackend(s);
     // CreditChecking rests on consent: the operator imports the subscribers' consents first.
     for (const [number, scopes] of [

@@ -1,7 +1,8 @@
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PURPOSE } from './support/oauth.js';
-import { startServer, type E2EServer, type Engine } from './support/server.js';
+import type { E2EServer } from './support/server.js';
+import { ONBOARDING_TARGETS, startServerOn, targetRows } from '../support/targets.js';
 
 const SCOPE = `${PURPOSE} sim-swap:check`;
 
@@ -20,12 +21,12 @@ function configure(server: E2EServer, auth: oidc.ClientAuth): Promise<oidc.Confi
   });
 }
 
-describe.each<Engine>(['memory', 'redis'])('token lifecycle with openid-client (%s engine)', (engine) => {
+describe.each(targetRows(ONBOARDING_TARGETS))('token lifecycle with openid-client (%s)', (_name, target) => {
   let server: E2EServer;
   beforeAll(async () => {
-    server = await startServer({ engine });
+    server = await startServerOn(target);
   });
-  afterAll(async () => server.close());
+  afterAll(async () => server?.close());
 
   const authMethods: [string, () => oidc.ClientAuth][] = [
     ['private_key_jwt', () => oidc.PrivateKeyJwt({ key: server.client.privateKey, kid: server.client.kid })],

@@ -1,11 +1,17 @@
 import { base64url, decodeJwt, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
-import type { TestPlatform } from './app.js';
+import type { Clock } from '../../src/clock.js';
+import type { Deps } from '../../src/deps.js';
 
 /**
  * Access tokens that every resource API must refuse with the one generic 401 (Commonalities
  * NOTE 1): forged, tampered, confused algorithms and tokens for another issuer or audience.
+ * `deps` holds the platform's signing keys (on the Worker, its twin: the same SIGNING_KEYS).
  */
-export async function invalidTokens(p: TestPlatform): Promise<[string, string][]> {
+export async function invalidTokens(p: {
+  token(): Promise<string>;
+  deps: Deps;
+  clock: Clock;
+}): Promise<[string, string][]> {
   const valid = await p.token();
   const [header, payload, signature] = valid.split('.') as [string, string, string];
   const claims = decodeJwt(valid);

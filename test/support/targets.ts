@@ -1,15 +1,24 @@
 import { deploymentSecrets } from '../e2e/support/process.js';
 import { startConsentServer, type ConsentServer } from '../e2e/support/consent.js';
-import { redisUrl, uniquePrefix, type Engine } from '../e2e/support/server.js';
+import { registerClient } from '../e2e/support/oauth.js';
+import {
+  redisUrl,
+  startServer,
+  uniquePrefix,
+  type E2EServer,
+  type Engine,
+  type ServerOptions,
+} from '../e2e/support/server.js';
 import { buildDeps } from '../../src/bootstrap.js';
 import { parseConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { RedisStore } from '../../src/store/redis.js';
+import type { Deps } from '../../src/deps.js';
 import type { Store } from '../../src/store/port.js';
 import { OPERATOR_ENV } from './consent.js';
 import { RunningClock } from './running-clock.js';
-import { freePort, startWorker } from './worker-process.js';
+import { freePort, startWorker, type WorkerProcess } from './worker-process.js';
 
 /**
  * Where a scenario suite runs: the platform on Node (in process, on a real socket) or the Worker
@@ -25,7 +34,19 @@ export const TARGETS: readonly Target[] = [
   { runtime: 'worker', engine: 'redis' },
 ];
 
+/**
+ * The targets where a test can onboard its own application: every one but the Worker on memory,
+ * whose applications live in its isolate, out of the test's reach (no onboarding over HTTP).
+ * The Worker runs on Redis there, the deployment that matters.
+ */
+export const ONBOARDING_TARGETS: readonly Target[] = TARGETS.filter(
+  (t) => t.runtime === 'node' || t.engine === 'redis',
+);
+
 export const targetName = (t: Target) => `${t.runtime}, ${t.engine}`;
+
+/** describe.each rows: the target's name for the title, then the target. */
+export const targetRows = (targets: readonly Target[]) => targets.map((t) => [targetName(t), t] as const);
 
 /**
  * The consent platform of test/e2e/support/consent.ts on a target. The Worker runs in its own
@@ -35,25 +56,64 @@ export const targetName = (t: Target) => `${t.runtime}, ${t.engine}`;
  */
 export async function startTarget(target: Target, env: Record<string, string> = {}): Promise<ConsentServer> {
   if (target.runtime === 'node') return startConsentServer(target.engine, env);
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const workerEnv: Record<string, string> = {
-    NODE_ENV: 'test',
-    PUBLIC_URL: url,
+  const w = await startWorkerPlatform(target.engine, {
     // Local workerd writes CF-Connecting-IP as the socket peer: 127.0.0.1 plays the edge, as on Node.
     TRUSTED_PROXIES: '127.0.0.1',
     CLIENT_IP_HEADER: 'x-forwarded-for',
     CLIENT_PORT_HEADER: 'x-forwarded-port',
     LOG_LEVEL: 'debug',
     ...OPERATOR_ENV,
+    ...env,
+  });
+  return {
+    url: w.url,
+    deps: w.deps,
+    clock: w.clock,
+    get logs() {
+      return w.worker
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('{'));
+    },
+    close: w.close,
+  };
+}
+
+/** The Worker in a local workerd with its test-side twin: the same configuration, on Redis the same keys. */
+export type WorkerPlatform = {
+  url: string;
+  /** Built from the Worker's configuration in this process (keys and secrets alike). */
+  deps: Deps;
+  /** On Redis, the Worker's own data (same key prefix); on memory, an empty store of the twin's. */
+  store: Store;
+  clock: WorkerClock;
+  worker: WorkerProcess;
+  close(): Promise<void>;
+};
+
+/**
+ * Starts the Worker (wrangler dev) on `engine` with `env` over the test deployment's settings
+ * (NODE_ENV test, PUBLIC_URL its own address, shared signing keys and token secret) and builds its
+ * twin. On Redis the twin reads and writes the Worker's data: a test can onboard an application
+ * there that the Worker then serves. On memory the Worker's data live in its isolate only.
+ */
+export async function startWorkerPlatform(
+  engine: Engine,
+  env: Record<string, string> = {},
+): Promise<WorkerPlatform> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const workerEnv: Record<string, string> = {
+    NODE_ENV: 'test',
+    PUBLIC_URL: url,
     ...(await deploymentSecrets()),
-    ...(target.engine === 'redis' ? { REDIS_URL: redisUrl(), REDIS_KEY_PREFIX: uniquePrefix() } : {}),
+    ...(engine === 'redis' ? { REDIS_URL: redisUrl(), REDIS_KEY_PREFIX: uniquePrefix() } : {}),
     ...env,
   };
   const worker = await startWorker(workerEnv, port);
   const config = parseConfig(workerEnv);
   let store: Store;
-  if (target.engine === 'redis') {
+  if (engine === 'redis') {
     const redis = new RedisStore({ url: redisUrl(), keyPrefix: config.redisKeyPrefix });
     await redis.connect();
     store = redis;
@@ -65,13 +125,9 @@ export async function startTarget(target: Target, env: Record<string, string> = 
   return {
     url,
     deps,
+    store,
     clock,
-    get logs() {
-      return worker
-        .output()
-        .split('\n')
-        .filter((line) => line.startsWith('{'));
-    },
+    worker,
     close: async () => {
       await worker.stop();
       await store.close();
@@ -83,6 +139,27 @@ export async function startTarget(target: Target, env: Record<string, string> = 
  * The Worker's time is the wall clock and a test cannot move it: a client clock that followed an
  * advance would sign assertions from the Worker's future.
  */
-class WorkerClock extends RunningClock {
+export class WorkerClock extends RunningClock {
   override advance(): void {}
+}
+
+/**
+ * test/e2e/support/server.ts's platform with its onboarded test application, on a target of
+ * ONBOARDING_TARGETS. On Node the platform runs on `clock` (a RunningClock a test may move); on
+ * the Worker the application is written through the twin into the Worker's Redis, and the clock
+ * is the Worker's wall clock, which nobody moves.
+ */
+export async function startServerOn(
+  target: Target,
+  options: Pick<ServerOptions, 'env' | 'client' | 'keyPrefix' | 'publicUrl'> = {},
+): Promise<E2EServer & { clock: RunningClock }> {
+  if (target.runtime === 'node') {
+    const clock = new RunningClock();
+    return { ...(await startServer({ ...options, engine: target.engine, clock })), clock };
+  }
+  if (target.engine !== 'redis') throw new Error('a test can onboard on the Worker only through Redis');
+  if (options.keyPrefix !== undefined || options.publicUrl !== undefined)
+    throw new Error('the Worker target is one deployment of its own');
+  const w = await startWorkerPlatform(target.engine, options.env);
+  return { ...w, client: await registerClient(w.deps, options.client) };
 }

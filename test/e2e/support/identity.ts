@@ -6,8 +6,9 @@ import { parseAddress, type DeviceAddress } from '../../../src/network/index.js'
 import { SANDBOX_SUBSCRIBERS } from '../../../src/sandbox-seed.js';
 import { CORRELATOR } from '../../support/camara-assert.js';
 import { RunningClock } from '../../support/running-clock.js';
+import { startServerOn, type Target } from '../../support/targets.js';
 import { registerClient, type TestClient } from './oauth.js';
-import { startServer, type E2EServer, type Engine, type ServerOptions } from './server.js';
+import type { E2EServer, Engine, ServerOptions } from './server.js';
 
 /**
  * The identity APIs (KYC Match, Number Verification) on a real socket, with access tokens obtained
@@ -83,7 +84,7 @@ export type IdentityServer = E2EServer & {
   tokens: TokenFlows;
   /** Onboards another application (over the same defaults) and returns its flows. */
   register(overrides: Partial<Application>): Promise<TokenFlows>;
-  /** Runs `fn` with the server's clock `ms` ahead, then puts it back. */
+  /** Runs `fn` with the server's clock `ms` ahead, then puts it back (Node only: see startIdentityServer). */
   later<T>(ms: number, fn: () => Promise<T>): Promise<T>;
   post(
     path: string,
@@ -94,23 +95,25 @@ export type IdentityServer = E2EServer & {
   get(path: string, token: string | undefined, headers?: Record<string, string>): Promise<Response>;
 };
 
+/**
+ * On an engine (the platform on Node) or a target of test/support/targets.ts. On the Worker the
+ * test application is onboarded through the twin on the Worker's Redis (ONBOARDING_TARGETS), and
+ * the clock is the Worker's wall clock: `later` throws there, so a scenario that moves time is
+ * declared for Node only.
+ */
 export async function startIdentityServer(
-  engine: Engine,
+  on: Engine | Target,
   options: Pick<ServerOptions, 'env' | 'keyPrefix' | 'publicUrl'> = {},
 ): Promise<IdentityServer> {
-  const clock = new RunningClock();
-  const server = await startServer({
-    ...options,
-    engine,
-    clock,
-    client: ONBOARDING,
-    env: {
-      TRUSTED_PROXIES: '127.0.0.1',
-      CLIENT_IP_HEADER: 'x-forwarded-for',
-      CLIENT_PORT_HEADER: 'x-forwarded-port',
-      ...options.env,
-    },
-  });
+  const target: Target = typeof on === 'string' ? { runtime: 'node', engine: on } : on;
+  const env = {
+    TRUSTED_PROXIES: '127.0.0.1',
+    CLIENT_IP_HEADER: 'x-forwarded-for',
+    CLIENT_PORT_HEADER: 'x-forwarded-port',
+    ...options.env,
+  };
+  const server = await startServerOn(target, { ...options, client: ONBOARDING, env });
+  const clock = server.clock;
   // The flows run against the issuer: another instance's when this one stands behind its URL.
   const flowsOf = (client: TestClient) => tokenFlows(options.publicUrl ?? server.url, client);
   const request = (
@@ -135,6 +138,7 @@ export async function startIdentityServer(
     register: async (overrides) =>
       flowsOf(await registerClient(server.deps, { ...ONBOARDING, ...overrides })),
     later: async (ms, fn) => {
+      if (target.runtime !== 'node') throw new Error("the Worker's clock cannot be moved");
       clock.advance(ms);
       try {
         return await fn();
