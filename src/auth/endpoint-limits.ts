@@ -5,6 +5,7 @@ import type { Env } from '../http/env.js';
 import { rateLimitHeaders } from '../http/ratelimit-headers.js';
 import type { RateLimitResult, RateLimitRule } from '../store/port.js';
 import { sourceAddress } from './client-address.js';
+import { formBytes } from './form.js';
 import { addressKeys, applicationKeys } from '../store/keys.js';
 
 /** The client-authenticated endpoints (POST), by path or path prefix. */
@@ -43,7 +44,7 @@ export const endpointLimits: MiddlewareHandler<Env> = async (c, next) => {
   // The body first (bounded by bodyLimit, kept by Hono for the endpoint): the reservation below
   // then spans the credential check, not a client's upload, so slow or held-back bodies never
   // occupy the failure budget of an address that legitimate clients share.
-  await c.req.text();
+  await formBytes(c);
   const now = deps.clock.now();
   const { addressPerMinute, authFailuresPerIp } = deps.config.oauthLimits;
   const source = addressKeys.limiter(sourceAddress(c, deps.config.edge));

@@ -10,6 +10,7 @@ import { GRANT } from './grants/grant-types.js';
 import { jwtBearer, jwtBearerClient, separateClientAuth } from './grants/jwt-bearer.js';
 import { refreshToken } from './grants/refresh-token.js';
 import type { GrantContext, TokenResponse } from './grants/types.js';
+import { requestHeader } from '../http/request-header.js';
 
 /** The grants this server implements, by `grant_type`. */
 const GRANTS: Record<
@@ -34,7 +35,7 @@ export function tokenEndpoint(catalogue: ReadonlyMap<string, string>) {
     if (grantType === undefined) throw new OAuthError('invalid_request', 'grant_type is required');
     const grant = GRANTS[grantType];
     if (grant === undefined) throw new OAuthError('unsupported_grant_type', 'grant type not supported');
-    const authorization = c.req.header('authorization');
+    const authorization = requestHeader(c, 'authorization');
     // RFC 7523 §2.1 / ICM §7.3: the JWT-bearer assertion authenticates the client itself. A refresh
     // by a suspended client is refused by the grant with invalid_grant (ICM §7.5).
     const app =
