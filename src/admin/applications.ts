@@ -1,6 +1,7 @@
 import type { JWK } from 'jose';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
+import type { StoreReads } from '../store/batch.js';
 import { StoreUnavailableError, type Store } from '../store/port.js';
 import { applicationKeys } from '../store/keys.js';
 
@@ -84,13 +85,16 @@ export class ApplicationRegistry {
     return registry;
   }
 
-  /** The application, or null when the registry is intact and does not hold it; RegistryLostError else. */
-  async get(clientId: string): Promise<Application | null> {
+  /**
+   * The application, or null when the registry is intact and does not hold it; RegistryLostError
+   * else. `reads`: the store, or a batch sent later (the token endpoint's reservation).
+   */
+  async get(clientId: string, reads: StoreReads = this.store): Promise<Application | null> {
     const now = this.clock.now();
     const hit = this.state.cache.get(clientId);
     if (hit !== undefined && hit.until > now) return hit.app;
     // Both reads leave in the same round trip; the marker costs nothing more on the miss path.
-    const [raw, marker] = await Promise.all([this.store.get(KEY(clientId)), this.store.get(MARKER_KEY)]);
+    const [raw, marker] = await Promise.all([reads.get(KEY(clientId)), reads.get(MARKER_KEY)]);
     if (raw === null && marker === null) throw await this.lost(now);
     // A record proves the registry is there: records written without the marker (by hand, or
     // before it existed) get one, so that a later loss is told from an unknown client.

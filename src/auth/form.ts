@@ -39,9 +39,21 @@ export async function formBytes(c: Context<Env>): Promise<Uint8Array> {
 }
 
 /**
- * Reads an OAuth request body (RFC 6749 §3.2: form-encoded, no parameter twice, bounded size).
+ * Reads an OAuth request body (RFC 6749 §3.2: form-encoded, no parameter twice, bounded size),
+ * once per request: the endpoint limits read the client it names, the endpoint the rest. A
+ * malformed form is the same refusal to every reader.
  */
-export async function readForm(c: Context<Env>): Promise<Map<string, string>> {
+export function readForm(c: Context<Env>): Promise<Map<string, string>> {
+  let form = c.get('form');
+  if (form === undefined) {
+    form = parseForm(c);
+    form.catch(() => {}); // each reader awaits it and answers its refusal
+    c.set('form', form);
+  }
+  return form;
+}
+
+async function parseForm(c: Context<Env>): Promise<Map<string, string>> {
   const type = requestHeader(c, 'content-type');
   if (type === undefined || !FORM_TYPE.test(type)) {
     throw new OAuthError('invalid_request', 'content type must be application/x-www-form-urlencoded');

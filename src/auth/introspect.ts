@@ -17,7 +17,9 @@ import { requestHeader } from '../http/request-header.js';
 export async function tokenRequest(c: Context<Env>, endpoint: '/oauth2/introspect' | '/oauth2/revoke') {
   const deps = c.get('deps');
   const form = await readForm(c);
-  const app = await authenticateClient(deps, endpoint, requestHeader(c, 'authorization'), form);
+  const app = await authenticateClient(deps, endpoint, requestHeader(c, 'authorization'), form, {
+    attempt: c.get('clientAttempt'),
+  });
   const token = form.get('token');
   if (token === undefined || token === '') throw new OAuthError('invalid_request', 'token is required');
   // RFC 7009 §2.1 / RFC 7662 §2.1: the hint only orders the search; an unknown hint is ignored.

@@ -36,13 +36,15 @@ export function tokenEndpoint(catalogue: ReadonlyMap<string, string>) {
     const grant = GRANTS[grantType];
     if (grant === undefined) throw new OAuthError('unsupported_grant_type', 'grant type not supported');
     const authorization = requestHeader(c, 'authorization');
+    const attempt = c.get('clientAttempt');
     // RFC 7523 §2.1 / ICM §7.3: the JWT-bearer assertion authenticates the client itself. A refresh
     // by a suspended client is refused by the grant with invalid_grant (ICM §7.5).
     const app =
       grantType === GRANT.jwtBearer
-        ? await jwtBearerClient(deps, authorization, form)
+        ? await jwtBearerClient(deps, authorization, form, attempt)
         : await authenticateClient(deps, '/oauth2/token', authorization, form, {
             allowSuspended: grantType === GRANT.refreshToken,
+            attempt,
           });
     const clientAuthenticated = grantType !== GRANT.jwtBearer || separateClientAuth(authorization, form);
     const response = await grant({ deps, form, catalogue, clientAuthenticated }, app);

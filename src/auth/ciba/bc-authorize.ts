@@ -41,6 +41,7 @@ export function backchannelAuthentication(catalogue: ReadonlyMap<string, string>
       '/oauth2/bc-authorize',
       requestHeader(c, 'authorization'),
       form,
+      { attempt: c.get('clientAttempt') },
     );
     requireGrantType(app, GRANT.ciba);
     if (form.has('request_uri')) throw new OAuthError('invalid_request', 'request_uri is not supported');
