@@ -45,7 +45,7 @@ export const endpointLimits: MiddlewareHandler<Env> = async (c, next) => {
   const endpoint = LIMITED_ENDPOINTS.find((p) => c.req.path === p || c.req.path.startsWith(`${p}/`));
   if (endpoint === undefined || c.req.method !== 'POST') return next();
   const deps = c.get('deps');
-  // The body first (bounded by bodyLimit, kept by Hono for the endpoint): the reservation below
+  // The body first (bounded, read once for the endpoint: form.ts): the reservation below
   // then spans the credential check, not a client's upload, so slow or held-back bodies never
   // occupy the failure budget of an address that legitimate clients share.
   await formBytes(c);
