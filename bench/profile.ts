@@ -19,7 +19,7 @@ const GROUPS: [RegExp, string][] = [
   [/node_modules\/@hono\/node-server\//, 'HTTP adapter: @hono/node-server (Node req/res ↔ Request/Response)'],
   [/node_modules\/@hono\/zod-openapi\/|node_modules\/zod\//, 'zod validation (zod, @hono/zod-openapi)'],
   [/node_modules\/hono\//, 'Hono routing (router, context, middleware chain)'],
-  [/node_modules\/jose\//, 'jose (JWT verification, on a token-cache miss)'],
+  [/node_modules\/jose\//, 'jose (JWT signing and verification)'],
   [
     /node_modules\/(ioredis|redis-parser|@ioredis|standard-as-callback|cluster-key-slot|denque)\//,
     'Redis client (ioredis)',
@@ -29,7 +29,7 @@ const GROUPS: [RegExp, string][] = [
     /^node:internal\/(deps\/undici|webstreams|streams\/web)|undici/,
     'Node web streams / undici (Request, Response bodies)',
   ],
-  [/^node:internal\/crypto|^node:crypto/, 'Node crypto (token cache key)'],
+  [/^node:internal\/crypto|^node:crypto/, 'Node crypto (digests, Web Crypto)'],
   [
     /^node:(internal\/)?(http|_http)|^node:internal\/(http|streams)|^node:(net|stream)|^node:internal\/stream_base/,
     'HTTP parsing and sockets (Node http, net, streams)',

@@ -168,9 +168,9 @@ export function printTable(rows: Figures[]): void {
   }
 }
 
-export function printProfile(summary: ProfileSummary, file: string): void {
+export function printProfile(name: string, summary: ProfileSummary, file: string): void {
   const pct = (v: number) => `${Math.round(v * 100)}%`.padStart(4);
-  console.log(`CPU profile of the platform on Redis (${file}), share of busy samples:`);
+  console.log(`\nCPU profile of ${name} (${file}), share of busy samples:`);
   console.log('(V8 samples wall time: a send that wakes another process weighs more here than in CPU time)');
   for (const [group, share] of summary.groups) console.log(`  ${pct(share)}  ${group}`);
   console.log('top functions by self time:');

@@ -34,8 +34,9 @@ const USAGE = `usage: npm run bench -- [--quick] [--json] [--rounds n] [--durati
   --only         comma-separated scenario ids: baseline, platform-redis, platform-redis-js,
                  platform-memory, peer-cache, peer-nocache, hono, token-platform-basic,
                  token-oidc-basic, token-platform-jwt, token-oidc-jwt
-  --profile      afterwards, one more window of the platform on Redis under the V8 CPU profiler,
-                 summarised (needs platform-redis among the scenarios)`;
+  --profile      afterwards, one more window of each selected scenario of the platform on Redis
+                 (platform-redis, token-platform-basic, token-platform-jwt) under the V8 CPU
+                 profiler, summarised`;
 
 const ASSERTIONS_PER_SECOND = 2500;
 const BUILD_DIR = path.resolve('.tmp/bench-build');
@@ -235,10 +236,14 @@ async function main(): Promise<void> {
       printVerdicts(judged, (text) => process.stdout.write(text));
       printBreakdown(rows);
     }
-    const profiled = list.find((s) => s.id === 'platform-redis');
-    const server = servers.get('platform-redis');
-    if (o.profile && profiled !== undefined && server !== undefined)
-      await profile(server, profiled, o, redis);
+    if (o.profile) {
+      await rm(PROFILE_DIR, { recursive: true, force: true });
+      await mkdir(PROFILE_DIR, { recursive: true });
+      for (const scenario of list.filter((s) => s.server === 'platform-redis')) {
+        const server = servers.get(scenario.server);
+        if (server !== undefined) await profile(server, scenario, o, redis);
+      }
+    }
   } finally {
     await Promise.all([...servers.values()].map((s) => s.stop()));
     await redis.stop();
@@ -246,8 +251,8 @@ async function main(): Promise<void> {
 }
 
 /**
- * One more window of the platform on Redis (the tsx server of the run, already warm) under the
- * V8 CPU profiler, its profile summarised.
+ * One more window of a scenario of the platform on Redis (the tsx server of the run, already
+ * warm: the protected call or a token scenario) under the V8 CPU profiler, its profile summarised.
  */
 async function profile(
   server: ServerProcess,
@@ -255,14 +260,12 @@ async function profile(
   o: Options,
   redis: RedisProcess,
 ): Promise<void> {
-  await rm(PROFILE_DIR, { recursive: true, force: true });
-  await mkdir(PROFILE_DIR, { recursive: true });
   const file = path.join(PROFILE_DIR, `${scenario.id}.cpuprofile`);
   progress(`\nprofiling ${scenario.name} (V8 CPU profiler, ${o.duration} s) …\n`);
   const stop = await server.profile();
   await measure(server, scenario, { ...o, warmup: 0 }, redis);
   await stop(file);
-  if (!o.json) printProfile(await summarise(file), path.relative(process.cwd(), file));
+  if (!o.json) printProfile(scenario.name, await summarise(file), path.relative(process.cwd(), file));
 }
 
 // An interrupted run still stops redis-server (an 'exit' hook in servers.ts); the server

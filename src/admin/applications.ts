@@ -1,6 +1,7 @@
 import type { JWK } from 'jose';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
+import type { StoreReads } from '../store/batch.js';
 import { StoreUnavailableError, type Store } from '../store/port.js';
 import { applicationKeys } from '../store/keys.js';
 
@@ -104,12 +105,12 @@ export class ApplicationRegistry {
 
   /**
    * The application as stored now, or null when the registry is intact and does not hold it;
-   * RegistryLostError else.
+   * RegistryLostError else. `reads`: the store, or a batch sent later (the token endpoint's reservation).
    */
-  async get(clientId: string): Promise<Application | null> {
+  async get(clientId: string, reads: StoreReads = this.store): Promise<Application | null> {
     const now = this.clock.now();
     // Both reads leave in the same round trip.
-    const [raw, marker] = await Promise.all([this.store.get(KEY(clientId)), this.store.get(MARKER_KEY)]);
+    const [raw, marker] = await Promise.all([reads.get(KEY(clientId)), reads.get(MARKER_KEY)]);
     if (raw === null && marker === null) throw await this.lost(now);
     // A record proves the registry is there: records written without the marker (by hand, or
     // before it existed) get one, so that a later loss is told from an unknown client.

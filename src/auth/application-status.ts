@@ -59,8 +59,10 @@ export async function readStanding(
   deps: Pick<Deps, 'applications' | 'partners' | 'clock' | 'metrics'>,
   clientId: string,
   surface?: RefusalSurface,
+  /** The record, when it was read already in this request's first round trip (endpoint-limits.ts). */
+  read: { app?: Promise<Application | null> | undefined } = {},
 ): Promise<Standing> {
-  const app = await deps.applications.get(clientId);
+  const app = await (read.app ?? deps.applications.get(clientId));
   const partner = app?.partnerId === undefined ? undefined : await deps.partners.get(app.partnerId);
   const refusal = refusalOf(app, partner, deps.clock.now());
   if (app !== null && refusal !== undefined && surface !== undefined)

@@ -40,15 +40,24 @@ export function checkAssertionTimes(
 
 /**
  * One key set per registered `jwks` record: jose imports each key once per set and keeps it, so a
- * set built per call re-imports the client's key on every assertion. Keyed by the record object,
- * which the registry keeps for its cache lifetime; a changed record is a new object.
+ * set built per call re-imports the client's key on every assertion. Found by the record object
+ * first, then by its content: the registry reads the record from the store on every token request
+ * (a suspension acts at once), so each request brings a new object with the same keys. A changed
+ * record has other content, hence a set of its own. Bounded: cleared past MAX_KEY_SETS records.
  */
-const keySets = new WeakMap<object, ReturnType<typeof createLocalJWKSet>>();
+const MAX_KEY_SETS = 10_000;
+const byObject = new WeakMap<object, ReturnType<typeof createLocalJWKSet>>();
+const byContent = new Map<string, ReturnType<typeof createLocalJWKSet>>();
 export function keySetOf(jwks: { keys: JWK[] }): ReturnType<typeof createLocalJWKSet> {
-  let set = keySets.get(jwks);
+  let set = byObject.get(jwks);
+  if (set !== undefined) return set;
+  const content = JSON.stringify(jwks);
+  set = byContent.get(content);
   if (set === undefined) {
+    if (byContent.size >= MAX_KEY_SETS) byContent.clear();
     set = createLocalJWKSet(jwks);
-    keySets.set(jwks, set);
+    byContent.set(content, set);
   }
+  byObject.set(jwks, set);
   return set;
 }

@@ -1,15 +1,22 @@
-import { decodeJwt, jwtVerify } from 'jose';
+import { jwtVerify } from 'jose';
 import type { Application, ClientAuthMethod } from '../admin/applications.js';
 import type { Deps } from '../deps.js';
 import { OAuthError } from '../errors.js';
 import { StoreUnavailableError } from '../store/port.js';
+import { readStanding } from './application-status.js';
 import { ASSERTION_ALGS, checkAssertionTimes, CLOCK_SKEW_S } from './assertion-rules.js';
 import { clientKeys } from './client-keys.js';
-import { chargeClient, type LimitedEndpoint } from './endpoint-limits.js';
-import { readStanding } from './application-status.js';
+import { invalidClient, present } from './client-presented.js';
+import {
+  chargeClient,
+  ReplayedAssertion,
+  type ClientAttempt,
+  type LimitedEndpoint,
+  type SingleUseClaim,
+} from './endpoint-limits.js';
 import { applicationKeys } from '../store/keys.js';
 
-export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+export { CLIENT_ASSERTION_TYPE, invalidClient } from './client-presented.js';
 /** The client authentication methods this server implements (each client is allowed a subset). */
 export const CLIENT_AUTH_METHODS = [
   'private_key_jwt',
@@ -17,19 +24,19 @@ export const CLIENT_AUTH_METHODS = [
   'client_secret_post',
 ] as const satisfies readonly ClientAuthMethod[];
 
-type Presented = { method: ClientAuthMethod; clientId: string; secret?: string; assertion?: string };
-
-/**
- * RFC 6749 §5.2: invalid_client is answered 401 with the HTTP scheme the server supports
- * (RFC 9110 §11.6.1: a 401 carries a challenge); one description whatever the failed check.
- */
-export const invalidClient = (description = 'client authentication failed') =>
-  new OAuthError('invalid_client', description, { 'WWW-Authenticate': 'Basic realm="camara"' });
-
 /** private_key_jwt: `aud` is the endpoint's URL or the issuer (ICM client authentication). */
 export const audiencesOf = (deps: Deps, endpoint: LimitedEndpoint) => {
   const issuer = deps.config.publicUrl;
   return [`${issuer}${endpoint}`, issuer];
+};
+
+export type AuthenticateOptions = {
+  allowSuspended?: boolean;
+  /**
+   * This request's failure reservation (endpointLimits): the record of the client it names was
+   * read with it, and giving it back joins the client's charge, one round trip for both.
+   */
+  attempt?: ClientAttempt | undefined;
 };
 
 /**
@@ -44,36 +51,44 @@ export async function authenticateClient(
   endpoint: LimitedEndpoint,
   authorization: string | undefined,
   form: Map<string, string>,
-  options: { allowSuspended?: boolean } = {},
+  options: AuthenticateOptions = {},
 ): Promise<Application> {
-  const app = await authenticate(deps, audiencesOf(deps, endpoint), authorization, form, options);
-  await chargeClient(deps, endpoint, app.clientId);
-  return app;
-}
-
-async function authenticate(
-  deps: Deps,
-  audiences: readonly string[],
-  authorization: string | undefined,
-  form: Map<string, string>,
-  options: { allowSuspended?: boolean },
-): Promise<Application> {
-  const presented = present(authorization, form);
+  const { attempt } = options;
+  const presented = attempt?.named?.presented ?? present(authorization, form);
   const fail = (reason: string) => {
     deps.logger.info('client authentication failed', { clientId: presented.clientId.slice(0, 128), reason });
     return invalidClient();
   };
   // Read fresh (kill switch): a suspension refuses the very next token request, on every instance.
+  // The record may have come with the failure reservation's round trip; the partner's follows it.
   // A refresh by a suspended application is refused with invalid_grant by the grant itself (ICM §7.5).
-  const standing = await readStanding(deps, presented.clientId, options.allowSuspended ? undefined : 'oauth');
+  const standing = await readStanding(
+    deps,
+    presented.clientId,
+    options.allowSuspended ? undefined : 'oauth',
+    {
+      app: attempt?.named?.app,
+    },
+  );
   const app = standing.app;
   const usable = app !== null && (standing.refusal === undefined || options.allowSuspended === true);
   const allowed = usable && app.authMethods.includes(presented.method);
   if (presented.method === 'private_key_jwt') {
     if (!allowed) throw fail('unknown, inactive or method not allowed');
-    await verifyAssertion(deps, app, presented.assertion as string, audiences).catch((e: unknown) => {
+    const claim = await verifyAssertion(
+      deps,
+      app,
+      presented.assertion as string,
+      audiencesOf(deps, endpoint),
+    ).catch((e: unknown) => {
       if (e instanceof OAuthError || e instanceof StoreUnavailableError) throw e;
       throw fail(e instanceof Error ? e.message : 'invalid assertion');
+    });
+    // The jti is claimed with the charge: a replay is refused before the client is charged, and
+    // its failure reservation stays counted (the batch stops at the refused claim).
+    await chargeClient(deps, endpoint, app.clientId, { attempt, claim }).catch((e: unknown) => {
+      if (e instanceof ReplayedAssertion) throw fail('replayed assertion');
+      throw e;
     });
     return app;
   }
@@ -88,64 +103,17 @@ async function authenticate(
       .upgradeSecretHash(app.clientId, app.secretHash, check.rehash)
       .catch((error: unknown) => deps.logger.warn('client secret not migrated', { error: String(error) }));
   }
+  await chargeClient(deps, endpoint, app.clientId, { attempt });
   return app;
 }
 
-function present(authorization: string | undefined, form: Map<string, string>): Presented {
-  const assertion = form.get('client_assertion');
-  const basic = authorization !== undefined && /^basic /i.test(authorization);
-  const methods = [basic, form.has('client_secret'), assertion !== undefined];
-  if (methods.filter(Boolean).length > 1) {
-    throw new OAuthError('invalid_request', 'more than one client authentication method');
-  }
-  if (assertion !== undefined) {
-    if (form.get('client_assertion_type') !== CLIENT_ASSERTION_TYPE) {
-      throw new OAuthError('invalid_request', 'unsupported client_assertion_type');
-    }
-    let iss: unknown;
-    try {
-      iss = decodeJwt(assertion).iss;
-    } catch {
-      throw invalidClient();
-    }
-    // RFC 7523 §3: iss is the client; a client_id parameter, when sent, must name the same one.
-    if (typeof iss !== 'string' || (form.has('client_id') && form.get('client_id') !== iss)) {
-      throw invalidClient();
-    }
-    return { method: 'private_key_jwt', clientId: iss, assertion };
-  }
-  if (basic) {
-    const decoded = decodeBasic((authorization as string).slice(6));
-    if (decoded === null || (form.has('client_id') && form.get('client_id') !== decoded.clientId)) {
-      throw invalidClient();
-    }
-    return { method: 'client_secret_basic', ...decoded };
-  }
-  const clientId = form.get('client_id');
-  if (clientId !== undefined && form.has('client_secret')) {
-    return { method: 'client_secret_post', clientId, secret: form.get('client_secret') as string };
-  }
-  throw invalidClient('client authentication required');
-}
-
-/** RFC 6749 §2.3.1: id and secret are form-urlencoded before base64. */
-function decodeBasic(value: string): { clientId: string; secret: string } | null {
-  try {
-    const text = atob(value.trim());
-    const i = text.indexOf(':');
-    if (i < 0) return null;
-    return { clientId: decodeURIComponent(text.slice(0, i)), secret: decodeURIComponent(text.slice(i + 1)) };
-  } catch {
-    return null;
-  }
-}
-
+/** The assertion's signature and claims; its `jti`, single use, is for the caller to claim. */
 async function verifyAssertion(
   deps: Deps,
   app: Application,
   assertion: string,
   audiences: readonly string[],
-) {
+): Promise<SingleUseClaim> {
   const keys = clientKeys(deps, app);
   const now = deps.clock.now() / 1000;
   // A jwks_uri that cannot be fetched fails here, as invalid_client (authenticate logs why).
@@ -163,10 +131,8 @@ async function verifyAssertion(
   if (problem !== undefined) throw new Error(problem);
   const exp = payload.exp as number;
   // RFC 7523 §3: the jti is single use within the assertion's lifetime.
-  const fresh = await deps.store.setIfAbsent(
-    applicationKeys.assertionJti(app.clientId, String(payload.jti)),
-    '1',
-    Math.max(1000, (exp - now) * 1000 + 5000),
-  );
-  if (!fresh) throw new Error('replayed assertion');
+  return {
+    key: applicationKeys.assertionJti(app.clientId, String(payload.jti)),
+    ttlMs: Math.max(1000, (exp - now) * 1000 + 5000),
+  };
 }

@@ -1,12 +1,10 @@
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { OAuthError } from '../errors.js';
 import type { Env } from '../http/env.js';
 import { authorizeEndpoint, continueEndpoint } from './authorize/index.js';
 import { backchannelAuthentication } from './ciba/index.js';
 import { discoveryDocument } from './discovery.js';
 import { endpointLimits } from './endpoint-limits.js';
-import { MAX_FORM_BYTES } from './form.js';
+import { formBodyLimit } from './form.js';
 import { introspectionEndpoint } from './introspect.js';
 import { REFRESH_TOKENS } from './refresh-tokens.js';
 import type { RefreshTokenLookup } from './revocation.js';
@@ -39,16 +37,7 @@ export function authServer(
   const refreshTokens = options.refreshTokens ?? REFRESH_TOKENS;
   const router = new Hono<Env>();
   const scopes = [...catalogue.keys()];
-  router.use(
-    '/oauth2/*',
-    bodyLimit({
-      maxSize: MAX_FORM_BYTES,
-      onError: () => {
-        throw new OAuthError('invalid_request', 'request too large');
-      },
-    }),
-    endpointLimits,
-  );
+  router.use('/oauth2/*', formBodyLimit, endpointLimits);
   // Built at request time from the routes mounted on this router, so it lists exactly them.
   const metadata = (c: Context<Env>) =>
     c.json(discoveryDocument(c.get('deps').config.publicUrl, scopes, router.routes));

@@ -12,12 +12,15 @@ import {
   type RefreshTokenLookup,
   type TokenTypeHint,
 } from './revocation.js';
+import { requestHeader } from '../http/request-header.js';
 
 /** The form parameters shared by introspection and revocation, after client authentication. */
 export async function tokenRequest(c: Context<Env>, endpoint: '/oauth2/introspect' | '/oauth2/revoke') {
   const deps = c.get('deps');
   const form = await readForm(c);
-  const app = await authenticateClient(deps, endpoint, c.req.header('authorization'), form);
+  const app = await authenticateClient(deps, endpoint, requestHeader(c, 'authorization'), form, {
+    attempt: c.get('clientAttempt'),
+  });
   const token = form.get('token');
   if (token === undefined || token === '') throw new OAuthError('invalid_request', 'token is required');
   // RFC 7009 §2.1 / RFC 7662 §2.1: the hint only orders the search; an unknown hint is ignored.

@@ -10,6 +10,7 @@ import { GRANT } from './grants/grant-types.js';
 import { jwtBearer, jwtBearerClient, separateClientAuth } from './grants/jwt-bearer.js';
 import { refreshToken } from './grants/refresh-token.js';
 import type { GrantContext, TokenResponse } from './grants/types.js';
+import { requestHeader } from '../http/request-header.js';
 
 /** The grants this server implements, by `grant_type`. */
 const GRANTS: Record<
@@ -34,14 +35,16 @@ export function tokenEndpoint(catalogue: ReadonlyMap<string, string>) {
     if (grantType === undefined) throw new OAuthError('invalid_request', 'grant_type is required');
     const grant = GRANTS[grantType];
     if (grant === undefined) throw new OAuthError('unsupported_grant_type', 'grant type not supported');
-    const authorization = c.req.header('authorization');
+    const authorization = requestHeader(c, 'authorization');
+    const attempt = c.get('clientAttempt');
     // RFC 7523 §2.1 / ICM §7.3: the JWT-bearer assertion authenticates the client itself. A refresh
     // by a suspended client is refused by the grant with invalid_grant (ICM §7.5).
     const app =
       grantType === GRANT.jwtBearer
-        ? await jwtBearerClient(deps, authorization, form)
+        ? await jwtBearerClient(deps, authorization, form, attempt)
         : await authenticateClient(deps, '/oauth2/token', authorization, form, {
             allowSuspended: grantType === GRANT.refreshToken,
+            attempt,
           });
     const clientAuthenticated = grantType !== GRANT.jwtBearer || separateClientAuth(authorization, form);
     const response = await grant({ deps, form, catalogue, clientAuthenticated }, app);

@@ -1,5 +1,6 @@
 import type { Application } from '../admin/applications.js';
 import type { AccessContext } from '../auth/access-context.js';
+import type { ClientAttempt } from '../auth/endpoint-limits.js';
 import type { PrefetchedLegalBasis } from '../consent/prefetch.js';
 import type { Deps } from '../deps.js';
 import type { Runtime } from '../runtime/port.js';
@@ -19,6 +20,10 @@ export type Env = {
     rawBody: Promise<Uint8Array> | undefined;
     /** Those bytes parsed as JSON once, null when they are not JSON (http/json-body.ts parsedJson). */
     json: ParsedJson | null | undefined;
+    /** The form of an `/oauth2/*` request, parsed once (auth/form.ts readForm). */
+    form: Promise<Map<string, string>> | undefined;
+    /** The failure reservation of a client-authenticated endpoint (auth/endpoint-limits.ts). */
+    clientAttempt: ClientAttempt | undefined;
     /** The legal-basis decision read with the rate-limit hit (pipeline/legal-basis.ts). */
     legalBasis: PrefetchedLegalBasis | undefined;
   };

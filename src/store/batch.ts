@@ -3,6 +3,14 @@ import type { RateLimitResult, RateLimitRule, Store, StoreOp, StoreReply } from 
 /** What a reader of keys needs: the store itself, or a batch that sends its reads later. */
 export type StoreReads = Pick<Store, 'get'>;
 
+/** An operation of a batch that a refused claim before it kept from running. */
+export class NotRunError extends Error {
+  constructor(op: StoreOp) {
+    super(`store batch: ${op.op} ${op.key} not run, a claim before it was refused`);
+    this.name = 'NotRunError';
+  }
+}
+
 type Waiting = { resolve(reply: StoreReply): void; reject(error: unknown): void };
 
 /**
@@ -26,6 +34,18 @@ export class StoreBatch implements StoreReads {
     return this.add({ op: 'hit', key, rules, now }) as Promise<RateLimitResult>;
   }
 
+  unhit(key: string, rules: readonly RateLimitRule[], now: number): Promise<null> {
+    return this.add({ op: 'unhit', key, rules, now }) as Promise<null>;
+  }
+
+  /**
+   * Claims a single-use value (Store.setIfAbsent): true when made. When refused, the operations
+   * added after it do not run: their replies reject with NotRunError.
+   */
+  claim(key: string, value: string, ttlMs: number): Promise<boolean> {
+    return this.add({ op: 'claim', key, value, ttlMs }) as Promise<boolean>;
+  }
+
   /** Sends every operation added so far; a failure rejects each of their replies and this call. */
   async exec(): Promise<void> {
     if (this.sent) throw new Error('store batch already sent');
@@ -38,7 +58,10 @@ export class StoreBatch implements StoreReads {
       for (const w of this.waiting) w.reject(error);
       throw error;
     }
-    this.waiting.forEach((w, i) => w.resolve(replies[i] as StoreReply));
+    this.waiting.forEach((w, i) => {
+      if (i < replies.length) w.resolve(replies[i] as StoreReply);
+      else w.reject(new NotRunError(this.ops[i] as StoreOp));
+    });
   }
 
   private add(op: StoreOp): Promise<StoreReply> {

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import {
+  checkOps,
   checkRules,
   checkTtl,
   counterKey,
@@ -67,6 +68,10 @@ export class MemoryStore implements Store {
 
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
     checkTtl(ttlMs);
+    return this.claim(key, value, ttlMs);
+  }
+
+  private claim(key: string, value: string, ttlMs: number): boolean {
     if (this.live(key) !== undefined) return false;
     this.write(key, value, ttlMs);
     return true;
@@ -86,11 +91,20 @@ export class MemoryStore implements Store {
   }
 
   async batch(ops: readonly StoreOp[]): Promise<StoreReply[]> {
-    for (const o of ops) if (o.op === 'hit') checkRules(o.rules, o.now);
+    checkOps(ops);
     // Synchronous: nothing interleaves, so the batch is one atomic step like the Redis script.
-    return ops.map((o) =>
-      o.op === 'get' ? (this.live(o.key)?.value ?? null) : this.count(o.key, o.rules, o.now),
-    );
+    const replies: StoreReply[] = [];
+    for (const o of ops) {
+      if (o.op === 'get') replies.push(this.live(o.key)?.value ?? null);
+      else if (o.op === 'hit') replies.push(this.count(o.key, o.rules, o.now));
+      else if (o.op === 'unhit') replies.push(this.giveBack(o.key, o.rules, o.now));
+      else {
+        const claimed = this.claim(o.key, o.value, o.ttlMs);
+        replies.push(claimed);
+        if (!claimed) break; // a refused claim ends the batch
+      }
+    }
+    return replies;
   }
 
   async hit(key: string, rules: readonly RateLimitRule[], now: number): Promise<RateLimitResult> {
@@ -118,11 +132,16 @@ export class MemoryStore implements Store {
 
   async unhit(key: string, rules: readonly RateLimitRule[], now: number): Promise<void> {
     checkRules(rules, now);
+    this.giveBack(key, rules, now);
+  }
+
+  private giveBack(key: string, rules: readonly RateLimitRule[], now: number): null {
     for (const rule of rules) {
       const entry = this.live(counterKey(key, rule, windowOf(rule, now).index));
       // Like DECR on a live key: the TTL stays; an expired window has nothing to give back.
       if (entry !== undefined && Number(entry.value) > 0) entry.value = String(Number(entry.value) - 1);
     }
+    return null;
   }
 
   async ping(): Promise<void> {}

@@ -24,22 +24,39 @@ export type RateLimitResult = {
   states: RateLimitState[];
 };
 
-/** One operation of a batch (Store.batch): a read, or a rate-limit hit as `hit()` counts it. */
+/**
+ * One operation of a batch (Store.batch): a read; a rate-limit hit as `hit()` counts it; the
+ * give-back of a hit as `unhit()` does it; a claim of a single-use value as `setIfAbsent()`
+ * makes it. A claim that finds its key taken ends the batch: the operations after it do not run.
+ */
 export type StoreOp =
-  { op: 'get'; key: string } | { op: 'hit'; key: string; rules: readonly RateLimitRule[]; now: number };
+  | { op: 'get'; key: string }
+  | { op: 'hit'; key: string; rules: readonly RateLimitRule[]; now: number }
+  | { op: 'unhit'; key: string; rules: readonly RateLimitRule[]; now: number }
+  | { op: 'claim'; key: string; value: string; ttlMs: number };
 
-/** The reply to one StoreOp: the value read (null when absent), or the hit's result. */
+/**
+ * The reply to one StoreOp: the value read (null when absent), the hit's result, null for a
+ * give-back, whether the claim was made.
+ */
 export type StoreReply<O extends StoreOp = StoreOp> = O extends { op: 'get' }
   ? string | null
-  : RateLimitResult;
+  : O extends { op: 'hit' }
+    ? RateLimitResult
+    : O extends { op: 'claim' }
+      ? boolean
+      : null;
 
 export interface Store {
   get(key: string): Promise<string | null>;
   /**
    * Runs the operations in one store round trip, in order, and answers each (replies in the same
-   * order): the resource pipeline's reads and its rate-limit hit (DESIGN §2 hot-path budget).
-   * Each hit is atomic as `hit()` is, and sees the operations before it. Invalid rules reject the
-   * whole batch with a TypeError before anything runs; an outage rejects it whole (503).
+   * order): the resource pipeline's reads and its rate-limit hit (DESIGN §2 hot-path budget), the
+   * token endpoint's reservation and reads, then its claim, charge and give-back. Each operation
+   * is atomic as its single-call form is, and sees the operations before it. A claim refused
+   * (key taken) ends the batch: the replies stop with its `false`, nothing after it runs. Invalid
+   * rules or TTLs reject the whole batch with a TypeError before anything runs; an outage
+   * rejects it whole (503).
    */
   batch(ops: readonly StoreOp[]): Promise<StoreReply[]>;
   /** Writes a value; `ttlMs` bounds its life (no TTL: kept until deleted). */
@@ -113,6 +130,14 @@ export function checkRules(rules: readonly RateLimitRule[], now: number): void {
       throw new TypeError(`rate limit ${name}: windowMs must be an integer >= 1, got ${windowMs}`);
     if (names.has(name)) throw new TypeError(`rate limit ${name}: rule names must be unique`);
     names.add(name);
+  }
+}
+
+/** Rejects, before anything runs, the operations of a batch that no engine can run. */
+export function checkOps(ops: readonly StoreOp[]): void {
+  for (const o of ops) {
+    if (o.op === 'hit' || o.op === 'unhit') checkRules(o.rules, o.now);
+    else if (o.op === 'claim') checkTtl(o.ttlMs);
   }
 }
 

@@ -49,11 +49,17 @@ return v
 `;
 
 /**
- * A batch (Store.batch): reads and rate-limit hits, in order, in one atomic step, so that a
- * resource call costs one command and one round trip. ARGV[1]: the number of operations; then for
- * each, `get` (its key is the next KEY) or `hit`, the number n of its rules and their n (limit,
- * ms left) pairs (its n counters are the next KEYS). A hit behaves exactly as HIT.
- * Returns, concatenated: each read's value (nil when absent), each hit's HIT reply.
+ * A batch (Store.batch): reads, rate-limit hits, give-backs and claims, in order, in one atomic
+ * step, so that a resource call or a token request costs one command and one round trip.
+ * ARGV[1]: the number of operations; then for each:
+ * - `get`: its key is the next KEY;
+ * - `hit`, the number n of its rules and their n (limit, ms left) pairs: its n counters are the
+ *   next KEYS; it behaves exactly as HIT;
+ * - `unhit`, the number n of its rules: its n counters are the next KEYS; exactly as UNHIT;
+ * - `claim`, the value, its TTL in ms (0: already expired, nothing kept): the next KEY, SET NX;
+ *   a claim refused (the key exists) ends the batch, nothing after it runs.
+ * Returns, concatenated: each read's value (nil when absent), each hit's HIT reply, 0 for each
+ * give-back, 1 or 0 for each claim (the last reply when 0).
  */
 export const BATCH = `
 local out = {}
@@ -64,6 +70,30 @@ for _ = 1, tonumber(ARGV[1]) do
     k = k + 1
     out[#out + 1] = redis.call('GET', KEYS[k])
     a = a + 1
+  elseif ARGV[a] == 'claim' then
+    k = k + 1
+    local ttl = tonumber(ARGV[a + 2])
+    local claimed
+    if ttl > 0 then
+      claimed = redis.call('SET', KEYS[k], ARGV[a + 1], 'PX', ttl, 'NX') ~= false
+    else
+      claimed = redis.call('EXISTS', KEYS[k]) == 0
+    end
+    if not claimed then
+      out[#out + 1] = 0
+      return out
+    end
+    out[#out + 1] = 1
+    a = a + 3
+  elseif ARGV[a] == 'unhit' then
+    local n = tonumber(ARGV[a + 1])
+    for i = 1, n do
+      local v = tonumber(redis.call('GET', KEYS[k + i]) or '0')
+      if v > 0 then redis.call('DECR', KEYS[k + i]) end
+    end
+    out[#out + 1] = 0
+    k = k + n
+    a = a + 2
   else
     local n = tonumber(ARGV[a + 1])
     local counts = {}

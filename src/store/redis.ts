@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../log.js';
 import {
+  checkOps,
   checkRules,
   checkTtl,
   counterKey,
@@ -101,42 +102,69 @@ export class RedisStore implements Store {
   }
 
   /**
-   * One script (BATCH): every read and hit of the batch in one command, one round trip. A batch's
-   * keys belong to one application, its partner and one subscriber, so up to three hash tags (store/keys.ts): on a
-   * cluster each operation goes on its own, and ioredis writes the turn's commands once per master.
+   * One script (BATCH): every operation of the batch in one command, one round trip. A batch's
+   * keys belong to one application, its partner and one subscriber (or one client and one source
+   * address), so up to three hash tags (store/keys.ts): on a cluster each operation goes on its
+   * own, and ioredis writes the turn's commands once per master.
    */
   async batch(ops: readonly StoreOp[]): Promise<StoreReply[]> {
     if (ops.length === 0) return [];
-    if (this.client instanceof Cluster) {
-      for (const o of ops) if (o.op === 'hit') checkRules(o.rules, o.now); // nothing runs on a bad rule
-      return Promise.all(
-        ops.map((o) => (o.op === 'get' ? this.get(o.key) : this.hit(o.key, o.rules, o.now))),
-      );
-    }
+    checkOps(ops); // nothing runs on a bad rule or TTL
+    if (this.client instanceof Cluster) return this.batchOnCluster(ops);
     const keys: string[] = [];
     const args: (string | number)[] = [ops.length];
     for (const o of ops) {
       if (o.op === 'get') {
         keys.push(o.key);
         args.push('get');
-        continue;
-      }
-      checkRules(o.rules, o.now);
-      args.push('hit', o.rules.length);
-      for (const rule of o.rules) {
-        const w = windowOf(rule, o.now);
-        keys.push(counterKey(o.key, rule, w.index));
-        args.push(rule.limit, w.resetMs);
+      } else if (o.op === 'claim') {
+        keys.push(o.key);
+        args.push('claim', o.value, o.ttlMs <= 0 ? 0 : Math.ceil(o.ttlMs));
+      } else {
+        args.push(o.op, o.rules.length);
+        for (const rule of o.rules) {
+          const w = windowOf(rule, o.now);
+          keys.push(counterKey(o.key, rule, w.index));
+          if (o.op === 'hit') args.push(rule.limit, w.resetMs);
+        }
       }
     }
     const out = (await this.evalScript(this.scripts.batch, keys, args)) as (string | number | null)[];
+    const replies: StoreReply[] = [];
     let at = 0;
-    return ops.map((o) => {
-      if (o.op === 'get') return (out[at++] as string | null) ?? null;
-      const [exceeded = 0, ...counts] = out.slice(at, at + o.rules.length + 1).map(Number);
-      at += o.rules.length + 1;
-      return toResult(o.rules, counts, exceeded === 0, o.now);
-    });
+    for (const o of ops) {
+      if (at >= out.length) break; // a refused claim ended the batch
+      if (o.op === 'get') replies.push((out[at++] as string | null) ?? null);
+      else if (o.op === 'claim') replies.push(Number(out[at++]) === 1);
+      else if (o.op === 'unhit') {
+        at++;
+        replies.push(null);
+      } else {
+        const [exceeded = 0, ...counts] = out.slice(at, at + o.rules.length + 1).map(Number);
+        at += o.rules.length + 1;
+        replies.push(toResult(o.rules, counts, exceeded === 0, o.now));
+      }
+    }
+    return replies;
+  }
+
+  /** Each operation as its own command; in order when a claim may end the batch. */
+  private async batchOnCluster(ops: readonly StoreOp[]): Promise<StoreReply[]> {
+    const one = async (o: StoreOp): Promise<StoreReply> => {
+      if (o.op === 'get') return this.get(o.key);
+      if (o.op === 'hit') return this.hit(o.key, o.rules, o.now);
+      if (o.op === 'claim') return this.setIfAbsent(o.key, o.value, o.ttlMs);
+      await this.unhit(o.key, o.rules, o.now);
+      return null;
+    };
+    if (!ops.some((o) => o.op === 'claim')) return Promise.all(ops.map(one));
+    const replies: StoreReply[] = [];
+    for (const o of ops) {
+      const reply = await one(o);
+      replies.push(reply);
+      if (reply === false) break;
+    }
+    return replies;
   }
 
   async set(key: string, value: string, ttlMs?: number): Promise<void> {

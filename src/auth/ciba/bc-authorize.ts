@@ -9,6 +9,7 @@ import { AMR } from '../amr.js';
 import { nobodyFor, resolveUserHint } from '../login-hint.js';
 import { verifyRequestObject } from '../request-object.js';
 import { createCibaRequest, type CibaRequest } from './requests.js';
+import { requestHeader } from '../../http/request-header.js';
 
 /** Authentication request parameters: inside the request object when one is sent (CIBA §7.1.1). */
 const REQUEST_PARAMS = [
@@ -35,7 +36,13 @@ export function backchannelAuthentication(catalogue: ReadonlyMap<string, string>
   return async (c: Context<Env>) => {
     const deps = c.get('deps');
     const form = await readForm(c);
-    const app = await authenticateClient(deps, '/oauth2/bc-authorize', c.req.header('authorization'), form);
+    const app = await authenticateClient(
+      deps,
+      '/oauth2/bc-authorize',
+      requestHeader(c, 'authorization'),
+      form,
+      { attempt: c.get('clientAttempt') },
+    );
     requireGrantType(app, GRANT.ciba);
     if (form.has('request_uri')) throw new OAuthError('invalid_request', 'request_uri is not supported');
     let params = form;

@@ -4,7 +4,7 @@ import type { Deps } from '../../deps.js';
 import { OAuthError } from '../../errors.js';
 import { readStanding } from '../application-status.js';
 import { authenticateClient, invalidClient } from '../client-auth.js';
-import { chargeClient } from '../endpoint-limits.js';
+import { chargeClient, type ClientAttempt } from '../endpoint-limits.js';
 import { nobodyFor, resolveUserHint } from '../login-hint.js';
 import { SignedJwtError, verifyClientSignedJwt } from '../signed-jwt.js';
 import { GRANT } from './grant-types.js';
@@ -29,6 +29,7 @@ export async function jwtBearerClient(
   deps: Deps,
   authorization: string | undefined,
   form: Map<string, string>,
+  attempt?: ClientAttempt,
 ): Promise<Application> {
   const assertion = form.get('assertion');
   if (assertion === undefined) throw new OAuthError('invalid_request', 'assertion is required');
@@ -40,7 +41,7 @@ export async function jwtBearerClient(
   }
   if (typeof iss !== 'string') throw invalidGrant('assertion has no issuer');
   if (separateClientAuth(authorization, form)) {
-    const app = await authenticateClient(deps, '/oauth2/token', authorization, form);
+    const app = await authenticateClient(deps, '/oauth2/token', authorization, form, { attempt });
     if (app.clientId !== iss) throw invalidGrant('assertion issuer is not the authenticated client');
     return app;
   }
