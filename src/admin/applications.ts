@@ -15,6 +15,11 @@ export type Application = {
   authMethods: readonly ClientAuthMethod[];
   /** HMAC-SHA-256 of the client secret under a server key (never the secret itself); see secrets.ts. */
   secretHash?: string | undefined;
+  /**
+   * Client secrets issued through the admin API (admin/v1/credentials.ts): each with its expiry;
+   * any unexpired, unrevoked one authenticates. `secretHash` stays honoured for older records.
+   */
+  credentials?: readonly Credential[] | undefined;
   /** Public keys for private_key_jwt (RFC 7523 §2.2). */
   jwks?: { keys: JWK[] } | undefined;
   grantTypes: readonly string[];
@@ -35,6 +40,16 @@ export type Application = {
   validUntil?: number | undefined;
   /** private_key_jwt keys fetched from the client's own URL (admin/jwks-uri.ts), instead of `jwks`. */
   jwksUri?: string | undefined;
+};
+
+/** A client secret as stored: its HMAC only (secrets.ts), never the secret. Times in ms since the epoch. */
+export type Credential = {
+  id: string;
+  kind: 'client_secret';
+  hash: string;
+  createdAt: number;
+  expiresAt: number;
+  revokedAt?: number | undefined;
 };
 
 const KEY = applicationKeys.record;

@@ -4,7 +4,12 @@ import type { RateLimitRule } from '../store/port.js';
  * Rate-limit plans: a burst limit (429 TOO_MANY_REQUESTS) and a business quota
  * (429 QUOTA_EXCEEDED) per application. An application names its plan at onboarding.
  */
-export type Plan = { burst: RateLimitRule; quota: RateLimitRule };
+export type Plan = {
+  burst: RateLimitRule;
+  quota: RateLimitRule;
+  /** Client secrets issued under the plan: their default and longest lifetime (admin/v1/credentials.ts). */
+  secretTtl?: { defaultSeconds: number; maxSeconds: number } | undefined;
+};
 
 const plan = (burstPerSecond: number, quotaPerDay: number): Plan => ({
   burst: { name: 'burst', limit: burstPerSecond, windowMs: 1000 },

@@ -62,6 +62,14 @@ export const registryKeys = {
   plans: 'plans:{registry}',
 } as const;
 
+/** The operator's admin clients and sessions (admin/v1/): one tag, they are few and rarely used. */
+export const adminKeys = {
+  /** RFC 7523 §3: an admin client's assertion `jti`, single use. */
+  assertionJti: (clientId: string, jti: string) => `admin-jti:{admin}:${encodeURIComponent(clientId)}:${jti}`,
+  /** An admin token revoked before its expiry (DELETE /admin/v1/session). */
+  revokedToken: (jti: string) => `admin-revoked:{admin}:${jti}`,
+} as const;
+
 export const deploymentKeys = {
   /** What every instance must share (deployment-fingerprint.ts), never a secret: one key of its own. */
   fingerprint: 'deployment-fingerprint:{deployment}',
