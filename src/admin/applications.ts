@@ -77,7 +77,7 @@ export class RegistryLostError extends StoreUnavailableError {
 export type RegistryOptions = {
   logger?: Logger | undefined;
   /** Sandbox only: writes the demo applications again when the registry is found lost. */
-  reseed?: ((registry: ApplicationRegistry) => Promise<void>) | undefined;
+  reseed?: ((registry: ApplicationRegistry, store: Store) => Promise<void>) | undefined;
 };
 
 /**
@@ -146,7 +146,7 @@ export class ApplicationRegistry {
       );
     }
     if (reseed === undefined) return new RegistryLostError(RESTORE_RETRY_S);
-    this.state.reseeding ??= reseed(this)
+    this.state.reseeding ??= reseed(this, this.store)
       .catch((error: unknown) => logger?.error('sandbox re-seed failed', { error: String(error) }))
       .finally(() => (this.state.reseeding = undefined));
     await this.state.reseeding;

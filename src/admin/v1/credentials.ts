@@ -2,10 +2,7 @@ import { base64url } from 'jose';
 import type { Deps } from '../../deps.js';
 import { ApiError } from '../../errors.js';
 import type { Application, Credential } from '../applications.js';
-import { planOf } from './plans.js';
-
-/** Without a plan setting: 90 days by default, a year at most. */
-export const DEFAULT_SECRET_TTL = { defaultSeconds: 90 * 86_400, maxSeconds: 365 * 86_400 };
+import { DEFAULT_SECRET_TTL, planOf } from './plans.js';
 /** Rotation: how long the previous secrets keep working once a new one is issued, by default. */
 export const DEFAULT_OVERLAP_SECONDS = 86_400;
 export const MAX_OVERLAP_SECONDS = 30 * 86_400;

@@ -1,7 +1,6 @@
 import type { Deps } from '../../deps.js';
 import type { Plan } from '../../ratelimit/plans.js';
 import { registryKeys } from '../../store/keys.js';
-import { DEFAULT_SECRET_TTL } from './credentials.js';
 
 /**
  * Plans set through the admin API: one store record (every plan the operator set, by name) over
@@ -9,6 +8,9 @@ import { DEFAULT_SECRET_TTL } from './credentials.js';
  * change is written to the store and into that table at once, and the other instances take it
  * from the store (syncPlans).
  */
+/** Client secrets under a plan without its own setting: 90 days by default, a year at most. */
+export const DEFAULT_SECRET_TTL = { defaultSeconds: 90 * 86_400, maxSeconds: 365 * 86_400 };
+
 export type PlanSettings = {
   burstPerSecond: number;
   quotaPerDay: number;
