@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import { API_MODULES } from '../apis/index.js';
+import { adminDocument } from '../src/admin/v1/index.js';
 import { authServerDocument } from '../src/auth/index.js';
 import { apiDocument, DEFAULT_API_ROOT } from '../src/openapi.js';
 
@@ -14,7 +15,7 @@ export function toYaml(document: Record<string, unknown>): string {
   return stringify(document, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
-/** Every document under openapi/: one per exposed API, plus the authorization server. */
+/** Every document under openapi/: one per exposed API, plus the authorization server and the admin API. */
 export function openApiFiles(): OpenApiFile[] {
   const documents = [
     ...API_MODULES.map((m) => ({
@@ -22,6 +23,7 @@ export function openApiFiles(): OpenApiFile[] {
       document: apiDocument(m, m.router(), DEFAULT_API_ROOT),
     })),
     { file: 'authorization-server.yaml', document: authServerDocument(DEFAULT_API_ROOT) },
+    { file: 'admin.yaml', document: adminDocument(DEFAULT_API_ROOT) },
   ];
   return documents.map((d) => ({ ...d, text: toYaml(d.document) }));
 }

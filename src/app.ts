@@ -6,6 +6,7 @@ import { apiInventory, type Lifecycle } from './admin/inventory.js';
 import { enforceLifecycle } from './admin/lifecycle.js';
 import { errorCatalogue, type ApiModule } from './api-module.js';
 import { requireOperator } from './admin/operator-auth.js';
+import { ADMIN_BASE_PATH, adminApi, adminDocument, servesAdmin } from './admin/v1/index.js';
 import { authServer, authServerDocument } from './auth/index.js';
 import { internalConsentRoutes } from './consent/internal-routes.js';
 import { consentPages } from './consent/page-routes.js';
@@ -99,6 +100,11 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono<Env> {
     mount('/', internalConsentRoutes());
   }
   if (servesSandbox(deps.config)) mount('/', sandboxConsentRoutes());
+  // The operator's control plane (admin/v1/): only with admin clients or an identity provider.
+  if (servesAdmin(deps.config)) {
+    app.get('/openapi/admin.json', (c) => c.json(adminDocument(deps.config.publicUrl)));
+    mount(ADMIN_BASE_PATH, adminApi(scopeCatalogue(modules)));
+  }
   enforceLifecycle(app, inventory);
   for (const module of modules) {
     const router = module.router();

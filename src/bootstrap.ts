@@ -20,7 +20,7 @@ import { HttpNetwork } from './network/http.js';
 import { SandboxNetwork } from './network/sandbox.js';
 import { Pseudonymizer } from './privacy/pseudonym.js';
 import { DEFAULT_PLANS } from './ratelimit/plans.js';
-import { sandboxApplications, SANDBOX_SUBSCRIBERS, servesSandbox } from './sandbox-seed.js';
+import { SANDBOX_SUBSCRIBERS, seedSandboxPartner, servesSandbox } from './sandbox-seed.js';
 import type { Store } from './store/port.js';
 
 export type BuildOptions = {
@@ -71,9 +71,13 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
   // The sandbox writes its demo applications again when the store lost them (DESIGN §3); a
   // production registry is the operator's to restore, never invented by the platform.
   const sandbox = servesSandbox(config);
+  // Set once the dependencies exist: the re-seed runs the admin service layer over them.
+  const built: { deps?: Deps } = {};
   const applications = new ApplicationRegistry(options.store, clock, {
     logger,
-    reseed: sandbox ? (registry) => seedApplications(registry, clientSecrets) : undefined,
+    reseed: sandbox
+      ? (_registry, store) => seedSandboxPartner(onStore(built.deps as Deps, store))
+      : undefined,
   });
   const purposes = new PurposeRegistry(config.purposeRegistry ?? DEFAULT_PURPOSES, config.market);
   const pseudonyms = config.pseudonymKeys
@@ -94,7 +98,7 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
     capturesPerDay: config.consent.capturesPerDay,
     metrics,
   });
-  return {
+  built.deps = {
     config,
     clock,
     logger,
@@ -121,6 +125,7 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
     plans: { ...DEFAULT_PLANS },
     metrics,
   };
+  return built.deps;
 }
 
 /**
@@ -147,11 +152,7 @@ export async function seedSandbox(deps: Deps): Promise<void> {
   if (deps.config.env === 'production') {
     throw new ConfigError(['NODE_ENV: the sandbox applications are never loaded in production']);
   }
-  await seedApplications(deps.applications, deps.clientSecrets);
-}
-
-async function seedApplications(registry: ApplicationRegistry, secrets: ClientSecrets): Promise<void> {
-  for (const app of await sandboxApplications(secrets)) await registry.put(app);
+  await seedSandboxPartner(deps);
 }
 
 /** The NetworkBackend adapter that the configuration names. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parsePurposeRegistry, type PurposeRegistryData } from './consent/purposes.js';
 import { parsePseudonymKeys, type PseudonymKey } from './privacy/pseudonym.js';
+import { ADMIN_ROLES, type AdminRole } from './admin/v1/roles.js';
 
 /**
  * The only reader of the environment. Parsed once at start; every bad variable is listed in one
@@ -110,6 +111,13 @@ const schema = z.object({
       )
       .optional(),
   ),
+  ADMIN_CLIENTS: optionalString,
+  ADMIN_TOKEN_TTL_SECONDS: intFrom(300, 60, 3600),
+  ADMIN_IDP_ISSUER: optionalString,
+  ADMIN_IDP_JWKS_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  ADMIN_IDP_AUDIENCE: optionalString,
+  ADMIN_IDP_ROLE_CLAIM: z.preprocess(blankToUndefined, z.string().min(1).max(64).default('role')),
+  ADMIN_IDP_PARTNERS_CLAIM: z.preprocess(blankToUndefined, z.string().min(1).max(64).default('partner_ids')),
   OPERATOR_NAME: z.string().min(1).max(60).default('your mobile operator'),
   CONSENT_REQUEST_TTL_SECONDS: intFrom(600, 30, 86400),
   CONSENT_CAPTURES_PER_DAY: intFrom(3, 1, 100),
@@ -182,6 +190,8 @@ export type Config = {
   /** SHA-256 (hex) of each operator API key; empty: the internal API is not served. */
   operatorApiKeyHashes: string[];
   consent: { requestTtlSeconds: number; capturesPerDay: number; operatorName: string };
+  /** The admin API (/admin/v1): served when admin clients or an identity provider are configured. */
+  admin: AdminSettings;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   shutdownGraceMs: number;
   /** CIBA (poll mode): lifetime of an auth_req_id and the minimum polling interval. */
@@ -222,6 +232,62 @@ export type EdgeSettings = {
   ipHeader: string | undefined;
   portHeader: string | undefined;
 };
+
+/** An operator's admin client (ADMIN_CLIENTS): private_key_jwt only, never a developer application. */
+export type AdminClient = {
+  clientId: string;
+  role: AdminRole;
+  jwks: { keys: Record<string, unknown>[] };
+  /** A partner-manager limited to these partners; absent: every partner. */
+  partnerIds?: string[] | undefined;
+};
+
+export type AdminSettings = {
+  clients: AdminClient[];
+  /** Lifetime of an admin access token from the token endpoint: short, a console session re-asks. */
+  tokenTtlSeconds: number;
+  /** The operator's identity provider, whose JWTs the admin API accepts as well. */
+  idp:
+    | { issuer: string; jwksUrl: string; audience: string; roleClaim: string; partnersClaim: string }
+    | undefined;
+};
+
+const adminClientsSchema = z
+  .array(
+    z
+      .object({
+        clientId: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/),
+        role: z.enum(ADMIN_ROLES),
+        jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1) }),
+        partnerIds: z.array(z.string().min(1).max(128)).optional(),
+      })
+      .strict(),
+  )
+  .refine((list) => new Set(list.map((c) => c.clientId)).size === list.length, 'clientId must be unique');
+
+/** ADMIN_CLIENTS and the identity provider's three variables, which go together. */
+function adminSettings(env: Record<string, string | undefined>) {
+  const problems: string[] = [];
+  let clients: AdminClient[] = [];
+  if (!blank(env.ADMIN_CLIENTS)) {
+    let json: unknown;
+    try {
+      json = JSON.parse(env.ADMIN_CLIENTS as string);
+    } catch {
+      json = undefined; // the parser's message quotes the input: keep key material out of the log
+    }
+    const parsed = adminClientsSchema.safeParse(json);
+    if (parsed.success) clients = parsed.data;
+    else problems.push('ADMIN_CLIENTS: must be a JSON list of {clientId, role, jwks, partnerIds?}');
+  }
+  const idpVars = ['ADMIN_IDP_ISSUER', 'ADMIN_IDP_JWKS_URL', 'ADMIN_IDP_AUDIENCE'] as const;
+  const set = idpVars.filter((v) => !blank(env[v]));
+  if (set.length > 0 && set.length < idpVars.length)
+    problems.push(`${idpVars.find((v) => blank(env[v]))}: required with ${set.join(', ')}`);
+  if (env.NODE_ENV === 'production' && env.ADMIN_IDP_JWKS_URL?.trim().startsWith('http:'))
+    problems.push('ADMIN_IDP_JWKS_URL: must be https:// in production');
+  return { problems, clients };
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -362,6 +428,7 @@ function connectionProblems(e: z.infer<typeof schema> | undefined): string[] {
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const parsed = schema.safeParse(env);
   const consent = consentSettings(env);
+  const admin = adminSettings(env);
   // Every problem at once, the production requirements included, so an operator fixes them all.
   const problems = [
     ...(parsed.success
@@ -373,6 +440,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     ...connectionProblems(parsed.data),
     ...redisProblems(env),
     ...consent.problems,
+    ...admin.problems,
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
@@ -420,6 +488,22 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       requestTtlSeconds: e.CONSENT_REQUEST_TTL_SECONDS,
       capturesPerDay: e.CONSENT_CAPTURES_PER_DAY,
       operatorName: e.OPERATOR_NAME,
+    },
+    admin: {
+      clients: admin.clients,
+      tokenTtlSeconds: e.ADMIN_TOKEN_TTL_SECONDS,
+      idp:
+        e.ADMIN_IDP_ISSUER === undefined ||
+        e.ADMIN_IDP_JWKS_URL === undefined ||
+        e.ADMIN_IDP_AUDIENCE === undefined
+          ? undefined
+          : {
+              issuer: e.ADMIN_IDP_ISSUER,
+              jwksUrl: e.ADMIN_IDP_JWKS_URL,
+              audience: e.ADMIN_IDP_AUDIENCE,
+              roleClaim: e.ADMIN_IDP_ROLE_CLAIM,
+              partnersClaim: e.ADMIN_IDP_PARTNERS_CLAIM,
+            },
     },
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

@@ -100,6 +100,8 @@ export const OAUTH_ERRORS = {
   unauthorized_client: 400,
   unsupported_grant_type: 400,
   invalid_scope: 400,
+  /** RFC 8707 §2: the requested resource is not one this client may have a token for. */
+  invalid_target: 400,
   invalid_request_object: 400,
   request_uri_not_supported: 400,
   unsupported_response_type: 400,

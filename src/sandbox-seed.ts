@@ -1,8 +1,12 @@
 import applicationsJson from '../sandbox/applications.json' with { type: 'json' };
 import subscribersJson from '../sandbox/subscribers.json' with { type: 'json' };
 import type { Application } from './admin/applications.js';
-import type { ClientSecrets } from './admin/secrets.js';
 import type { Config } from './config.js';
+import type { Deps } from './deps.js';
+import { createApplication, type ScopeCatalogue } from './admin/v1/applications-service.js';
+import { issueSecret } from './admin/v1/credentials.js';
+import { createPartner } from './admin/v1/partners-service.js';
+import { planOf } from './admin/v1/plans.js';
 import type { SandboxData } from './network/sandbox.js';
 
 /** The sandbox dataset (docs/sandbox.md): test subscribers and the demo application. */
@@ -12,14 +16,23 @@ export type SandboxApplication = Omit<Application, 'secretHash'> & { clientSecre
 
 export const SANDBOX_APPLICATIONS = applicationsJson.applications as SandboxApplication[];
 
-/** Sandbox secrets are published demo values: stored on load in the form of any other secret. */
-export async function sandboxApplications(secrets: ClientSecrets): Promise<Application[]> {
-  return Promise.all(
-    SANDBOX_APPLICATIONS.map(async ({ clientSecret, ...app }) => ({
-      ...app,
-      secretHash: clientSecret === undefined ? undefined : await secrets.hash(clientSecret),
-    })),
-  );
+/** The partner that owns the demo applications. */
+export const SANDBOX_PARTNER = { partnerId: 'sandbox-demo', name: 'Sandbox demo partner' } as const;
+
+/**
+ * Onboards the demo partner and its applications through the admin API's own service layer
+ * (admin/v1/), as an operator-admin would, so the seed meets every check an admin call meets.
+ * The published demo secret is issued as a credential with the sandbox plan's longest lifetime.
+ * `catalogue`: the API scopes to check against (app.ts scopeCatalogue), when the caller has them.
+ */
+export async function seedSandboxPartner(deps: Deps, catalogue?: ScopeCatalogue): Promise<void> {
+  const partner = await createPartner(deps, { name: SANDBOX_PARTNER.name }, SANDBOX_PARTNER.partnerId);
+  for (const { clientSecret, clientId, status: _status, ...input } of SANDBOX_APPLICATIONS) {
+    const app = await createApplication(deps, catalogue, partner, input, clientId);
+    if (clientSecret === undefined) continue;
+    const ttl = (await planOf(deps, app.plan))?.secretTtl?.maxSeconds;
+    await issueSecret(deps, app, { expiresInSeconds: ttl, overlapSeconds: 0 }, clientSecret);
+  }
 }
 
 /**

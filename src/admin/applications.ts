@@ -16,6 +16,11 @@ export type Application = {
   authMethods: readonly ClientAuthMethod[];
   /** HMAC-SHA-256 of the client secret under a server key (never the secret itself); see secrets.ts. */
   secretHash?: string | undefined;
+  /**
+   * Client secrets issued through the admin API (admin/v1/credentials.ts): each with its expiry;
+   * any unexpired, unrevoked one authenticates. `secretHash` stays honoured for older records.
+   */
+  credentials?: readonly Credential[] | undefined;
   /** Public keys for private_key_jwt (RFC 7523 §2.2). */
   jwks?: { keys: JWK[] } | undefined;
   grantTypes: readonly string[];
@@ -41,6 +46,16 @@ export type Application = {
    * epoch) are refused even after the application is resumed, so resuming never revives them.
    */
   tokensNotBefore?: number | undefined;
+};
+
+/** A client secret as stored: its HMAC only (secrets.ts), never the secret. Times in ms since the epoch. */
+export type Credential = {
+  id: string;
+  kind: 'client_secret';
+  hash: string;
+  createdAt: number;
+  expiresAt: number;
+  revokedAt?: number | undefined;
 };
 
 const KEY = applicationKeys.record;
@@ -69,7 +84,7 @@ export class RegistryLostError extends StoreUnavailableError {
 export type RegistryOptions = {
   logger?: Logger | undefined;
   /** Sandbox only: writes the demo applications again when the registry is found lost. */
-  reseed?: ((registry: ApplicationRegistry) => Promise<void>) | undefined;
+  reseed?: ((registry: ApplicationRegistry, store: Store) => Promise<void>) | undefined;
 };
 
 /**
@@ -172,7 +187,7 @@ export class ApplicationRegistry {
       );
     }
     if (reseed === undefined) return new RegistryLostError(RESTORE_RETRY_S);
-    this.state.reseeding ??= reseed(this)
+    this.state.reseeding ??= reseed(this, this.store)
       .catch((error: unknown) => logger?.error('sandbox re-seed failed', { error: String(error) }))
       .finally(() => (this.state.reseeding = undefined));
     await this.state.reseeding;

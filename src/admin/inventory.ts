@@ -2,6 +2,8 @@ import type { ApiModule } from '../api-module.js';
 import { AUTH_SERVER_VERSION } from '../auth/openapi.js';
 import type { Config } from '../config.js';
 import { servesSandbox } from '../sandbox-seed.js';
+import { ADMIN_API_VERSION, ADMIN_BASE_PATH, ADMIN_ROUTES, honoPath } from './v1/openapi.js';
+import { servesAdmin } from './v1/index.js';
 
 /**
  * The API inventory: every interface this deployment exposes, with its version and lifecycle
@@ -159,6 +161,24 @@ function platformEntries(config: Config): InventoryEntry[] {
         routes: OPERATOR_ROUTES,
       }),
     );
+  if (servesAdmin(config)) {
+    entries.push(
+      entry({
+        name: 'admin',
+        title: 'Operator admin API (partners, applications, credentials, plans)',
+        version: ADMIN_API_VERSION,
+        surface: 'operator',
+        audience: 'operator',
+        basePath: ADMIN_BASE_PATH,
+        openapi: '/openapi/admin.json',
+        routes: Object.values(ADMIN_ROUTES).map((r) =>
+          route(r.method.toUpperCase(), `${ADMIN_BASE_PATH}${honoPath(r.path)}`),
+        ),
+      }),
+    );
+    const documents = entries.find((e) => e.name === 'openapi-documents') as InventoryEntry;
+    documents.routes = [...documents.routes, route('GET', '/openapi/admin.json')];
+  }
   if (servesSandbox(config))
     entries.push(
       entry({

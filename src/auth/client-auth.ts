@@ -15,6 +15,7 @@ import {
   type SingleUseClaim,
 } from './endpoint-limits.js';
 import { applicationKeys } from '../store/keys.js';
+import { liveSecretHashes } from '../admin/v1/credentials.js';
 
 export { CLIENT_ASSERTION_TYPE, invalidClient } from './client-presented.js';
 /** The client authentication methods this server implements (each client is allowed a subset). */
@@ -92,15 +93,20 @@ export async function authenticateClient(
     });
     return app;
   }
-  // Secrets: one HMAC even for an unknown client (the same work, no oracle on client ids).
-  const stored = allowed && app.secretHash ? app.secretHash : deps.clientSecrets.decoy;
-  const check = await deps.clientSecrets.verify(presented.secret ?? '', stored);
-  if (!allowed || !app.secretHash || !check.matches)
-    throw fail('unknown, inactive, method not allowed or bad secret');
-  if (check.rehash !== undefined) {
+  // Secrets: at least one HMAC even for an unknown client (the same work, no oracle on client
+  // ids), and every live secret checked, without stopping at a match (rotation: several live).
+  const hashes = allowed ? liveSecretHashes(app, deps.clock.now()) : [];
+  let matched: { hash: string; rehash: string | undefined } | undefined;
+  for (const hash of hashes.length > 0 ? hashes : [deps.clientSecrets.decoy]) {
+    const check = await deps.clientSecrets.verify(presented.secret ?? '', hash);
+    if (check.matches && matched === undefined) matched = { hash, rehash: check.rehash };
+  }
+  if (!allowed || hashes.length === 0 || matched === undefined)
+    throw fail('unknown, inactive, method not allowed, or no live secret matches');
+  if (matched.rehash !== undefined && matched.hash === app.secretHash) {
     // A legacy PBKDF2 record: replaced by the HMAC form on its first successful use.
     await deps.applications
-      .upgradeSecretHash(app.clientId, app.secretHash, check.rehash)
+      .upgradeSecretHash(app.clientId, app.secretHash, matched.rehash)
       .catch((error: unknown) => deps.logger.warn('client secret not migrated', { error: String(error) }));
   }
   await chargeClient(deps, endpoint, app.clientId, { attempt });

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { OAuthError } from '../errors.js';
 import type { Env } from '../http/env.js';
+import { adminToken, asksForAdmin } from '../admin/v1/admin-token.js';
 import { authenticateClient } from './client-auth.js';
 import { readForm } from './form.js';
 import { authorizationCode } from './grants/authorization-code.js';
@@ -35,6 +36,12 @@ export function tokenEndpoint(catalogue: ReadonlyMap<string, string>) {
     if (grantType === undefined) throw new OAuthError('invalid_request', 'grant_type is required');
     const grant = GRANTS[grantType];
     if (grant === undefined) throw new OAuthError('unsupported_grant_type', 'grant type not supported');
+    // RFC 8707: the admin audience is issued to the operator's admin clients only (admin/v1/).
+    if (asksForAdmin(deps, form)) {
+      const response = await adminToken(deps, form);
+      c.header('Pragma', 'no-cache');
+      return c.json(response, 200);
+    }
     const authorization = requestHeader(c, 'authorization');
     const attempt = c.get('clientAttempt');
     // RFC 7523 §2.1 / ICM §7.3: the JWT-bearer assertion authenticates the client itself. A refresh

@@ -1,4 +1,5 @@
 import type { Application } from '../admin/applications.js';
+import type { AdminPrincipal } from '../admin/v1/roles.js';
 import type { AccessContext } from '../auth/access-context.js';
 import type { ClientAttempt } from '../auth/endpoint-limits.js';
 import type { PrefetchedLegalBasis } from '../consent/prefetch.js';
@@ -14,6 +15,8 @@ export type Env = {
     /** How this runtime reads headers, the body and the peer (runtime/), chosen by the entry. */
     runtime: Runtime;
     access: AccessContext;
+    /** The operator's user or system calling the admin API (admin/v1/auth.ts). */
+    admin: AdminPrincipal;
     /** The token's application, active (pipeline/application.ts). */
     application: Application;
     /** The request body's bytes, read once (http/json-body.ts readBodyOnce). */

@@ -4,15 +4,22 @@ import type { RateLimitRule } from '../store/port.js';
  * Rate-limit plans: a burst limit (429 TOO_MANY_REQUESTS) and a business quota
  * (429 QUOTA_EXCEEDED) per application. An application names its plan at onboarding.
  */
-export type Plan = { burst: RateLimitRule; quota: RateLimitRule };
+export type Plan = {
+  burst: RateLimitRule;
+  quota: RateLimitRule;
+  /** Client secrets issued under the plan: their default and longest lifetime (admin/v1/credentials.ts). */
+  secretTtl?: { defaultSeconds: number; maxSeconds: number } | undefined;
+};
 
-const plan = (burstPerSecond: number, quotaPerDay: number): Plan => ({
+const plan = (burstPerSecond: number, quotaPerDay: number, secretTtl?: Plan['secretTtl']): Plan => ({
   burst: { name: 'burst', limit: burstPerSecond, windowMs: 1000 },
   quota: { name: 'quota', limit: quotaPerDay, windowMs: 86_400_000 },
+  ...(secretTtl === undefined ? {} : { secretTtl }),
 });
 
 export const DEFAULT_PLANS: Record<string, Plan> = {
-  sandbox: plan(20, 5_000),
+  // The sandbox's published demo secret is re-issued at every start: it may live for years.
+  sandbox: plan(20, 5_000, { defaultSeconds: 90 * 86_400, maxSeconds: 10 * 365 * 86_400 }),
   standard: plan(200, 1_000_000),
   premium: plan(2_000, 50_000_000),
 };

@@ -52,6 +52,25 @@ export const partnerKeys = {
   record: (partnerId: string) => `partner:${partner(partnerId)}`,
 } as const;
 
+/**
+ * The admin API's listings (admin/v1/): index sets of ids beside the records, under the registry's
+ * tag. Each store call touches one of them only, so a cluster serves them from one slot.
+ */
+export const registryKeys = {
+  partners: 'partner-index:{registry}',
+  applicationsOf: (partnerId: string) => `application-index:{registry}:${encodeURIComponent(partnerId)}`,
+  /** The rate-limit plans as the operator set them through the admin API (admin/v1/plans.ts). */
+  plans: 'plans:{registry}',
+} as const;
+
+/** The operator's admin clients and sessions (admin/v1/): one tag, they are few and rarely used. */
+export const adminKeys = {
+  /** RFC 7523 §3: an admin client's assertion `jti`, single use. */
+  assertionJti: (clientId: string, jti: string) => `admin-jti:{admin}:${encodeURIComponent(clientId)}:${jti}`,
+  /** An admin token revoked before its expiry (DELETE /admin/v1/session). */
+  revokedToken: (jti: string) => `admin-revoked:{admin}:${jti}`,
+} as const;
+
 export const deploymentKeys = {
   /** What every instance must share (deployment-fingerprint.ts), never a secret: one key of its own. */
   fingerprint: 'deployment-fingerprint:{deployment}',

@@ -22,6 +22,8 @@ type Entry = { value: string; expiresAt: number };
  */
 export class MemoryStore implements Store {
   private readonly map = new Map<string, Entry>();
+  /** Index sets live beside the values, like Redis sets: no TTL, deleted when emptied. */
+  private readonly sets = new Map<string, Set<string>>();
   private writes = 0;
   private readonly sweepEvery: number;
 
@@ -90,6 +92,25 @@ export class MemoryStore implements Store {
     return existed;
   }
 
+  async setAdd(key: string, member: string): Promise<boolean> {
+    const set = this.sets.get(key) ?? new Set<string>();
+    this.sets.set(key, set);
+    if (set.has(member)) return false;
+    set.add(member);
+    return true;
+  }
+
+  async setRemove(key: string, member: string): Promise<boolean> {
+    const set = this.sets.get(key);
+    const had = set?.delete(member) ?? false;
+    if (set !== undefined && set.size === 0) this.sets.delete(key);
+    return had;
+  }
+
+  async setMembers(key: string): Promise<string[]> {
+    return [...(this.sets.get(key) ?? [])].sort();
+  }
+
   async batch(ops: readonly StoreOp[]): Promise<StoreReply[]> {
     checkOps(ops);
     // Synchronous: nothing interleaves, so the batch is one atomic step like the Redis script.
@@ -148,6 +169,7 @@ export class MemoryStore implements Store {
 
   async close(): Promise<void> {
     this.map.clear();
+    this.sets.clear();
   }
 
   /** Like Redis PTTL: ms left to live, -1 without a TTL, -2 when absent. For tests. */

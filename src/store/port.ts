@@ -70,6 +70,15 @@ export interface Store {
   take(key: string): Promise<string | null>;
   del(key: string): Promise<boolean>;
   /**
+   * Index sets (the admin API's listings): adds `member` to the set at `key`; true when it was new.
+   * One key per call, so cluster-safe whatever the key's tag.
+   */
+  setAdd(key: string, member: string): Promise<boolean>;
+  /** Removes `member` from the set at `key`; true when it was there. */
+  setRemove(key: string, member: string): Promise<boolean>;
+  /** Every member of the set at `key`, sorted (code unit order); empty when absent. */
+  setMembers(key: string): Promise<string[]>;
+  /**
    * Counts one hit against every rule, atomically: either every counter moves or none does.
    * `now` comes from the caller's clock so that windows are the same on every engine. Invalid
    * rules (see checkRules) reject with a TypeError on every engine.

@@ -192,6 +192,19 @@ export class RedisStore implements Store {
     return (await this.run(() => this.client.del(key))) > 0;
   }
 
+  async setAdd(key: string, member: string): Promise<boolean> {
+    return (await this.run(() => this.client.sadd(key, member))) === 1;
+  }
+
+  async setRemove(key: string, member: string): Promise<boolean> {
+    return (await this.run(() => this.client.srem(key, member))) === 1;
+  }
+
+  async setMembers(key: string): Promise<string[]> {
+    // Sorted here, not by SORT: SORT … ALPHA follows the server's locale, this is code unit order.
+    return (await this.run(() => this.client.smembers(key))).sort();
+  }
+
   async hit(key: string, rules: readonly RateLimitRule[], now: number): Promise<RateLimitResult> {
     checkRules(rules, now);
     const keys: string[] = [];

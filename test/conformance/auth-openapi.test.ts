@@ -200,6 +200,11 @@ describe('authorization server against its OpenAPI document', () => {
       ],
       ['invalid_grant', await send({ grant_type: GRANTS.refreshToken, refresh_token: 'unknown' }, user)],
     ];
+    // RFC 8707: the admin audience is asked for with client credentials only (docs/operator.md).
+    cases.push([
+      'invalid_target',
+      await send({ grant_type: GRANTS.refreshToken, resource: `${p.deps.config.publicUrl}/admin` }, user),
+    ]);
     // CIBA polling (CIBA Core §11): pending, too fast, denied, expired.
     p.consent.decisions.set(SUBSCRIBER.swapped, { allowed: false, reason: 'consent_required' });
     const bc = async () => {

@@ -113,6 +113,36 @@ export function storeContract(engine: string, setup: () => Promise<StoreHarness>
       });
     });
 
+    describe('index sets', () => {
+      it('adds, lists sorted, and removes members; an absent set is empty', async () => {
+        expect(await h.store.setMembers(k('index'))).toEqual([]);
+        expect(await h.store.setAdd(k('index'), 'b')).toBe(true);
+        expect(await h.store.setAdd(k('index'), 'a')).toBe(true);
+        expect(await h.store.setAdd(k('index'), 'b')).toBe(false);
+        expect(await h.store.setMembers(k('index'))).toEqual(['a', 'b']);
+        expect(await h.store.setRemove(k('index'), 'b')).toBe(true);
+        expect(await h.store.setRemove(k('index'), 'b')).toBe(false);
+        expect(await h.store.setMembers(k('index'))).toEqual(['a']);
+        expect(await h.store.setRemove(k('index'), 'a')).toBe(true);
+        expect(await h.store.setMembers(k('index'))).toEqual([]);
+      });
+
+      it('keeps each set apart from the values and from other sets', async () => {
+        await h.store.set(k('value'), 'v');
+        await h.store.setAdd(k('one'), 'x');
+        await h.store.setAdd(k('two'), 'y');
+        expect(await h.store.setMembers(k('one'))).toEqual(['x']);
+        expect(await h.store.setMembers(k('two'))).toEqual(['y']);
+        expect(await h.store.get(k('value'))).toBe('v');
+      });
+
+      it('adds concurrently without losing a member', async () => {
+        const ids = Array.from({ length: 20 }, (_, i) => `m${String(i).padStart(2, '0')}`);
+        await Promise.all(ids.map((id) => h.store.setAdd(k('index'), id)));
+        expect(await h.store.setMembers(k('index'))).toEqual(ids);
+      });
+    });
+
     describe('take / del', () => {
       it('returns the value and deletes it: single use', async () => {
         await h.store.set(k('code'), 'grant', LONG);

@@ -55,6 +55,7 @@ describe('parseConfig', () => {
       pseudonymKeys: undefined,
       operatorApiKeyHashes: [],
       consent: { requestTtlSeconds: 600, capturesPerDay: 3, operatorName: 'your mobile operator' },
+      admin: { clients: [], tokenTtlSeconds: 300, idp: undefined },
       logLevel: 'info',
       shutdownGraceMs: 10000,
       connections: {

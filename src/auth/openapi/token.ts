@@ -25,6 +25,8 @@ export const TOKEN_ENDPOINT_ERRORS = {
   unauthorized_client: 400,
   unsupported_grant_type: 400,
   invalid_scope: 400,
+  /** RFC 8707 §2: the admin audience asked for with another grant than client credentials. */
+  invalid_target: 400,
   authorization_pending: 400,
   slow_down: 400,
   expired_token: 400,
@@ -45,6 +47,9 @@ export const TokenRequest = z
     }),
     refresh_token: text('refresh_token: the current refresh token of the family (rotated on use).'),
     auth_req_id: text('urn:openid:params:grant-type:ciba: the auth_req_id from bc-authorize.'),
+    resource: text(
+      "RFC 8707 resource indicator. Only `<issuer>/admin`, the operator's admin API: issued to the operator's admin clients (client_credentials, private_key_jwt), never to a developer application (docs/operator.md). Otherwise omitted.",
+    ),
     assertion: text(
       `urn:ietf:params:oauth:grant-type:jwt-bearer (RFC 7523 §2.1): a JWT signed by the client (${ASSERTION_ALGS.join(', ')}) with iss = client_id, sub = tel:+E.164 or operatortoken:…, aud = the token endpoint or the issuer, scope, iat, exp (at most 300 s) and a single-use jti. It also authenticates the client.`,
     ),

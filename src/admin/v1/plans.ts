@@ -1,0 +1,57 @@
+import type { Deps } from '../../deps.js';
+import type { Plan } from '../../ratelimit/plans.js';
+import { registryKeys } from '../../store/keys.js';
+
+/**
+ * Plans set through the admin API: one store record (every plan the operator set, by name) over
+ * the defaults in code. `deps.plans` is the table the rate-limit step reads on the hot path; a
+ * change is written to the store and into that table at once, and the other instances take it
+ * from the store (syncPlans).
+ */
+/** Client secrets under a plan without its own setting: 90 days by default, a year at most. */
+export const DEFAULT_SECRET_TTL = { defaultSeconds: 90 * 86_400, maxSeconds: 365 * 86_400 };
+
+export type PlanSettings = {
+  burstPerSecond: number;
+  quotaPerDay: number;
+  secretTtl?: { defaultSeconds: number; maxSeconds: number } | undefined;
+};
+
+export const toPlan = (s: PlanSettings): Plan => ({
+  burst: { name: 'burst', limit: s.burstPerSecond, windowMs: 1000 },
+  quota: { name: 'quota', limit: s.quotaPerDay, windowMs: 86_400_000 },
+  secretTtl: s.secretTtl,
+});
+
+export const planView = (name: string, p: Plan) => ({
+  name,
+  // A plan of other windows (set in code) is shown by its limits as they are.
+  burstPerSecond: p.burst.limit,
+  quotaPerDay: p.quota.limit,
+  secretTtl: p.secretTtl ?? DEFAULT_SECRET_TTL,
+});
+
+/** The plan named so (own keys only: `constructor` is no plan), after the store's settings. */
+export async function planOf(deps: Deps, name: string): Promise<Plan | undefined> {
+  await syncPlans(deps);
+  return Object.hasOwn(deps.plans, name) ? deps.plans[name] : undefined;
+}
+
+/** Takes the plans the operator set from the store into this instance's table. */
+export async function syncPlans(deps: Deps): Promise<void> {
+  const raw = await deps.store.get(registryKeys.plans);
+  if (raw === null) return;
+  for (const [name, settings] of Object.entries(JSON.parse(raw) as Record<string, PlanSettings>))
+    deps.plans[name] = toPlan(settings);
+}
+
+/** Creates or replaces a plan; effective on this instance's next call. */
+export async function putPlan(deps: Deps, name: string, settings: PlanSettings): Promise<Plan> {
+  const raw = await deps.store.get(registryKeys.plans);
+  const stored = raw === null ? {} : (JSON.parse(raw) as Record<string, PlanSettings>);
+  stored[name] = settings;
+  await deps.store.set(registryKeys.plans, JSON.stringify(stored));
+  const plan = toPlan(settings);
+  deps.plans[name] = plan;
+  return plan;
+}
