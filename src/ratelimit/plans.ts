@@ -11,6 +11,15 @@ export type Plan = {
   secretTtl?: { defaultSeconds: number; maxSeconds: number } | undefined;
 };
 
+/** A plan as the operator sets it through the admin API (admin/v1/plans.ts) and the store keeps it. */
+export type PlanSettings = {
+  burstPerSecond: number;
+  quotaPerDay: number;
+  secretTtl?: { defaultSeconds: number; maxSeconds: number } | undefined;
+};
+
+export const toPlan = (s: PlanSettings): Plan => plan(s.burstPerSecond, s.quotaPerDay, s.secretTtl);
+
 const plan = (burstPerSecond: number, quotaPerDay: number, secretTtl?: Plan['secretTtl']): Plan => ({
   burst: { name: 'burst', limit: burstPerSecond, windowMs: 1000 },
   quota: { name: 'quota', limit: quotaPerDay, windowMs: 86_400_000 },
@@ -29,4 +38,20 @@ export function planRules(plans: Record<string, Plan>, name: string): readonly R
   // named `constructor` must not reach Object.prototype.
   const p = (Object.hasOwn(plans, name) ? plans[name] : undefined) ?? plans.sandbox ?? plan(1, 1);
   return [p.burst, p.quota];
+}
+
+/** The stored record last taken into each plan table: it is parsed again only when its text changed. */
+const taken = new WeakMap<Record<string, Plan>, string>();
+
+/**
+ * Takes the plans the operator set (the store's plans record, by name; null when none was set)
+ * into `plans`, the table the rate limit reads, over the defaults in code. Every protected call
+ * reads the record in its batch (limiter.ts): an instance takes a change made on another one with
+ * its next call, and counts by it from the call after.
+ */
+export function takeStoredPlans(plans: Record<string, Plan>, raw: string | null): void {
+  if (raw === null || taken.get(plans) === raw) return;
+  for (const [name, settings] of Object.entries(JSON.parse(raw) as Record<string, PlanSettings>))
+    plans[name] = toPlan(settings);
+  taken.set(plans, raw);
 }

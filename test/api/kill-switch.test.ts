@@ -6,6 +6,7 @@ import {
   suspendPartner,
 } from '../../src/admin/kill-switch.js';
 import type { Partner } from '../../src/admin/partners.js';
+import { putPlan } from '../../src/admin/v1/plans.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { ManualClock } from '../../src/clock.js';
 import { post } from '../support/app.js';
@@ -264,5 +265,19 @@ describe('kill switch: what may lag one call', () => {
     // new plan from that read and counts the next call under it.
     expect(await policy()).toBe(WIDE);
     expect(await policy()).toBe(NARROW);
+  });
+
+  it("takes a plan's new limits set through the admin API on another instance, from its second call there", async () => {
+    const [a, b] = await twoInstances();
+    const client = await a.register({ plan: 'standard' });
+    const tokens = await tokensFor(a, client);
+    const policy = async () => (await call(b, tokens.access_token)).headers.get('ratelimit-policy');
+    expect(await policy()).toBe('"burst";q=200;w=1, "quota";q=1000000;w=86400');
+    await putPlan(a.deps, 'standard', { burstPerSecond: 3, quotaPerDay: 50 });
+    // b reads the plans record with this call's hit: counted under what b knew, the next by the new limits.
+    expect(await policy()).toBe('"burst";q=200;w=1, "quota";q=1000000;w=86400');
+    expect(await policy()).toBe('"burst";q=3;w=1, "quota";q=50;w=86400');
+    const fourth = await call(b, tokens.access_token);
+    await expectError(fourth, standard('TOO_MANY_REQUESTS'));
   });
 });

@@ -1,27 +1,16 @@
 import type { Deps } from '../../deps.js';
-import type { Plan } from '../../ratelimit/plans.js';
+import { takeStoredPlans, toPlan, type Plan, type PlanSettings } from '../../ratelimit/plans.js';
 import { registryKeys } from '../../store/keys.js';
 
 /**
  * Plans set through the admin API: one store record (every plan the operator set, by name) over
  * the defaults in code. `deps.plans` is the table the rate-limit step reads on the hot path; a
- * change is written to the store and into that table at once, and the other instances take it
- * from the store (syncPlans).
+ * change is written to the store and into that table at once; the other instances take it from
+ * the store with their next protected call (ratelimit/plans.ts takeStoredPlans).
  */
+
 /** Client secrets under a plan without its own setting: 90 days by default, a year at most. */
 export const DEFAULT_SECRET_TTL = { defaultSeconds: 90 * 86_400, maxSeconds: 365 * 86_400 };
-
-export type PlanSettings = {
-  burstPerSecond: number;
-  quotaPerDay: number;
-  secretTtl?: { defaultSeconds: number; maxSeconds: number } | undefined;
-};
-
-export const toPlan = (s: PlanSettings): Plan => ({
-  burst: { name: 'burst', limit: s.burstPerSecond, windowMs: 1000 },
-  quota: { name: 'quota', limit: s.quotaPerDay, windowMs: 86_400_000 },
-  secretTtl: s.secretTtl,
-});
 
 export const planView = (name: string, p: Plan) => ({
   name,
@@ -39,10 +28,7 @@ export async function planOf(deps: Deps, name: string): Promise<Plan | undefined
 
 /** Takes the plans the operator set from the store into this instance's table. */
 export async function syncPlans(deps: Deps): Promise<void> {
-  const raw = await deps.store.get(registryKeys.plans);
-  if (raw === null) return;
-  for (const [name, settings] of Object.entries(JSON.parse(raw) as Record<string, PlanSettings>))
-    deps.plans[name] = toPlan(settings);
+  takeStoredPlans(deps.plans, await deps.store.get(registryKeys.plans));
 }
 
 /** Creates or replaces a plan; effective on this instance's next call. */
