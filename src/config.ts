@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { parsePurposeRegistry, type PurposeRegistryData } from './consent/purposes.js';
 import { parsePseudonymKeys, type PseudonymKey } from './privacy/pseudonym.js';
+import type { JWK } from 'jose';
+import { checkJwks } from './admin/jwks-document.js';
 import { ADMIN_ROLES, type AdminRole } from './admin/v1/roles.js';
 
 /**
@@ -237,7 +239,8 @@ export type EdgeSettings = {
 export type AdminClient = {
   clientId: string;
   role: AdminRole;
-  jwks: { keys: Record<string, unknown>[] };
+  /** Public signing keys only (checked as a jwks registered by value: admin/jwks-document.ts). */
+  jwks: { keys: JWK[] };
   /** A partner-manager limited to these partners; absent: every partner. */
   partnerIds?: string[] | undefined;
 };
@@ -258,7 +261,8 @@ const adminClientsSchema = z
       .object({
         clientId: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/),
         role: z.enum(ADMIN_ROLES),
-        jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1) }),
+        // A private key in the configuration of a verifier is a leak: public signing keys only.
+        jwks: z.custom<{ keys: JWK[] }>((value) => checkJwks(value) === undefined),
         partnerIds: z.array(z.string().min(1).max(128)).optional(),
       })
       .strict(),

@@ -65,7 +65,7 @@ async function authenticateAdmin(deps: Deps, form: Map<string, string>): Promise
   const issuer = deps.config.publicUrl;
   const now = deps.clock.now() / 1000;
   try {
-    const { payload } = await jwtVerify(assertion, keySetOf(client.jwks as never), {
+    const { payload } = await jwtVerify(assertion, keySetOf(client.jwks), {
       issuer: client.clientId,
       subject: client.clientId,
       audience: [`${issuer}/oauth2/token`, issuer],
