@@ -13,8 +13,9 @@ export type RedisClientOptions = {
   commandTimeoutMs?: number | undefined;
   /**
    * A connection that lives for one request (a Worker's, DESIGN §3): no script preload (EVALSHA
-   * falls back to EVAL, which caches the script on the server) and no reconnection, so that a
-   * request pays one connection and nothing outlives it.
+   * falls back to EVAL, which caches the script on the server), no ready check and no
+   * reconnection, so that a request pays one connection and its commands, nothing outlives it, and
+   * its wait is bounded by connectTimeout (the handshake) plus the command timeout.
    */
   perRequest?: boolean | undefined;
 };
@@ -36,6 +37,10 @@ function connectionOptions(options: RedisClientOptions): RedisOptions {
     connectTimeout: 2000,
     lazyConnect: true,
     retryStrategy: options.perRequest ? () => null : (times) => Math.min(100 * times, 1000),
+    // A per-request connection goes straight to its command: the ready check (INFO) would cost
+    // each Worker call a second round trip, and on a frozen server it waits outside the command
+    // timeout, then for the socket to close. A server still loading answers LOADING: a 503 too.
+    enableReadyCheck: !options.perRequest,
   };
 }
 
