@@ -37,10 +37,12 @@ function connectionOptions(options: RedisClientOptions): RedisOptions {
     connectTimeout: 2000,
     lazyConnect: true,
     retryStrategy: options.perRequest ? () => null : (times) => Math.min(100 * times, 1000),
-    // A per-request connection goes straight to its command: the ready check (INFO) would cost
-    // each Worker call a second round trip, and on a frozen server it waits outside the command
-    // timeout, then for the socket to close. A server still loading answers LOADING: a 503 too.
+    // A per-request connection goes straight to its commands. ioredis's own on connecting
+    // (CLIENT SETINFO, then the INFO ready check) would cost each Worker call round trips of their
+    // own, and on a frozen server each waits its command timeout before the call's command waits
+    // its own. A server still loading answers LOADING: a 503 too.
     enableReadyCheck: !options.perRequest,
+    disableClientInfo: options.perRequest === true,
   };
 }
 
