@@ -61,6 +61,12 @@ async function build(env: Record<string, unknown>): Promise<Platform | null> {
   let config: Config;
   try {
     config = parseConfig(stringsOf(env));
+    // A Worker opens one connection per request to one server (REDIS_URL). Left unread, a cluster
+    // setting would leave the Worker on its isolate's memory: limits and consent per isolate, not
+    // the operator's. Refused like any other bad setting.
+    if (config.redisClusterNodes !== undefined) {
+      throw new ConfigError(['REDIS_CLUSTER_NODES: not supported on Workers, set REDIS_URL (one server)']);
+    }
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     // The operator's log (wrangler tail, Workers Logs) says what is wrong; callers get a 503.

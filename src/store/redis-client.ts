@@ -13,8 +13,9 @@ export type RedisClientOptions = {
   commandTimeoutMs?: number | undefined;
   /**
    * A connection that lives for one request (a Worker's, DESIGN §3): no script preload (EVALSHA
-   * falls back to EVAL, which caches the script on the server) and no reconnection, so that a
-   * request pays one connection and nothing outlives it.
+   * falls back to EVAL, which caches the script on the server), no ready check and no
+   * reconnection, so that a request pays one connection and its commands, nothing outlives it, and
+   * its wait is bounded by connectTimeout (the handshake) plus the command timeout.
    */
   perRequest?: boolean | undefined;
 };
@@ -36,6 +37,12 @@ function connectionOptions(options: RedisClientOptions): RedisOptions {
     connectTimeout: 2000,
     lazyConnect: true,
     retryStrategy: options.perRequest ? () => null : (times) => Math.min(100 * times, 1000),
+    // A per-request connection goes straight to its commands. ioredis's own on connecting
+    // (CLIENT SETINFO, then the INFO ready check) would cost each Worker call round trips of their
+    // own, and on a frozen server each waits its command timeout before the call's command waits
+    // its own. A server still loading answers LOADING: a 503 too.
+    enableReadyCheck: !options.perRequest,
+    disableClientInfo: options.perRequest === true,
   };
 }
 

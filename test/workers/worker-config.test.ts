@@ -73,3 +73,24 @@ describe('a production Worker with its secrets', () => {
     expect(worker.output()).not.toContain('EPHEMERAL');
   });
 });
+
+describe('a Worker configured for a Redis Cluster', () => {
+  let worker: WorkerProcess;
+  beforeAll(async () => {
+    worker = await startWorker({
+      NODE_ENV: 'development',
+      ...(await deploymentSecrets()),
+      REDIS_CLUSTER_NODES: '127.0.0.1:7000,127.0.0.1:7001',
+    });
+  });
+  afterAll(async () => worker?.stop());
+
+  // It opens REDIS_URL only: serving on its memory instead would keep limits and consent per isolate.
+  it('refuses every request with 503 UNAVAILABLE and says why in its log', async () => {
+    const res = await fetch(`${worker.url}/sim-swap/v2/check`, { method: 'POST' });
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual(UNCONFIGURED);
+    const out = await worker.outputWith('REDIS_CLUSTER_NODES: not supported on Workers');
+    expect(out).toContain('Invalid configuration:');
+  });
+});
