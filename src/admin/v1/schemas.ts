@@ -147,10 +147,11 @@ export const ApplicationList = z.object({ items: z.array(Application), ...page }
 
 export const SecretCreate = z
   .strictObject({
+    // A short-lived credential (a trial, a hand-over) only narrows exposure: no floor beyond 1 s.
     expiresInSeconds: z
       .number()
       .int()
-      .min(3600)
+      .min(1)
       .optional()
       .openapi({ description: "Lifetime; default and maximum are the plan's (OUT_OF_RANGE above it)." }),
     overlapSeconds: z
