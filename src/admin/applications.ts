@@ -17,8 +17,9 @@ export type Application = {
   /** HMAC-SHA-256 of the client secret under a server key (never the secret itself); see secrets.ts. */
   secretHash?: string | undefined;
   /**
-   * Client secrets issued through the admin API (admin/v1/credentials.ts): each with its expiry;
-   * any unexpired, unrevoked one authenticates. `secretHash` stays honoured for older records.
+   * Client secrets and keys issued through the admin API (admin/v1/credentials.ts,
+   * key-credentials.ts): each with its expiry; any unexpired, unrevoked one authenticates.
+   * `secretHash`, `jwks` and `jwksUri` stay honoured for older records.
    */
   credentials?: readonly Credential[] | undefined;
   /** Public keys for private_key_jwt (RFC 7523 §2.2). */
@@ -48,15 +49,28 @@ export type Application = {
   tokensNotBefore?: number | undefined;
 };
 
-/** A client secret as stored: its HMAC only (secrets.ts), never the secret. Times in ms since the epoch. */
-export type Credential = {
+/** What every credential holds: its lifetime and revocation, in ms since the epoch. */
+type CredentialLifetime = {
   id: string;
-  kind: 'client_secret';
-  hash: string;
   createdAt: number;
   expiresAt: number;
   revokedAt?: number | undefined;
 };
+
+/** A client secret as stored: its HMAC only (secrets.ts), never the secret. */
+export type SecretCredential = CredentialLifetime & { kind: 'client_secret'; hash: string };
+
+/**
+ * Public keys for private_key_jwt (admin/v1/key-credentials.ts): a JWK Set by value or a
+ * jwks_uri, never both (RFC 7591 §2). Like a secret, it authenticates only until its expiry.
+ */
+export type KeyCredential = CredentialLifetime & {
+  kind: 'key';
+  jwks?: { keys: JWK[] } | undefined;
+  jwksUri?: string | undefined;
+};
+
+export type Credential = SecretCredential | KeyCredential;
 
 const KEY = applicationKeys.record;
 /**

@@ -13,11 +13,19 @@ import {
 } from './applications-service.js';
 import { issueSecret, revokeCredential } from './credentials.js';
 import type { AdminHandlers } from './handlers.js';
+import { registerKey } from './key-credentials.js';
 import { partnerFor } from './partners-service.js';
 import { can } from './roles.js';
-import { AGREEMENT_FIELDS, ApplicationCreate, ApplicationPatch, ListQuery, SecretCreate } from './schemas.js';
+import {
+  AGREEMENT_FIELDS,
+  ApplicationCreate,
+  ApplicationPatch,
+  KeyCreate,
+  ListQuery,
+  SecretCreate,
+} from './schemas.js';
 import { bodyOf, param, queryOf } from './validate.js';
-import { applicationView, credentialsView, msOf } from './views.js';
+import { applicationView, credentialsView, credentialView, msOf } from './views.js';
 
 /** The application of the path, within the caller's reach (404 otherwise: BOLA). */
 const target = (c: Context<Env>) =>
@@ -41,7 +49,7 @@ async function applicationInput(c: Context<Env>, schema: typeof ApplicationCreat
   return input;
 }
 
-/** Applications under a partner, their suspension and their client secrets. */
+/** Applications under a partner, their suspension, their client secrets and keys. */
 export function applicationHandlers(catalogue: ScopeCatalogue): AdminHandlers {
   return {
     createApplication: [
@@ -122,7 +130,22 @@ export function applicationHandlers(catalogue: ScopeCatalogue): AdminHandlers {
     revokeSecret: [
       'credentials:write',
       async (c) => {
-        await revokeCredential(c.get('deps'), await target(c), param(c, 'credentialId'));
+        await revokeCredential(c.get('deps'), await target(c), param(c, 'credentialId'), 'client_secret');
+        return c.body(null, 204);
+      },
+    ],
+    createKey: [
+      'credentials:write',
+      async (c) => {
+        const app = await target(c);
+        const { credential } = await registerKey(c.get('deps'), app, await bodyOf(c, KeyCreate));
+        return c.json(credentialView(credential), 201);
+      },
+    ],
+    revokeKey: [
+      'credentials:write',
+      async (c) => {
+        await revokeCredential(c.get('deps'), await target(c), param(c, 'credentialId'), 'key');
         return c.body(null, 204);
       },
     ],

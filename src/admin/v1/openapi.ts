@@ -215,6 +215,22 @@ export const ADMIN_ROUTES = {
     params: s.CredentialPath,
     ok: 204,
   }),
+  createKey: op({
+    method: 'post',
+    path: `${app}/keys`,
+    summary: 'Register private_key_jwt keys that expire (rotation: earlier ones end after the overlap)',
+    params: A,
+    body: s.KeyCreate,
+    ok: 201,
+    response: s.CredentialInfo,
+  }),
+  revokeKey: op({
+    method: 'delete',
+    path: `${app}/keys/{credentialId}`,
+    summary: 'Revoke a key credential at once',
+    params: s.CredentialPath,
+    ok: 204,
+  }),
   listPlans: op({
     method: 'get',
     path: '/plans',

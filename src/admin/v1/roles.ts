@@ -12,7 +12,7 @@ export const ACTIONS = [
   'partners:write',
   'applications:read',
   'applications:write',
-  /** Issue, rotate and revoke client secrets. */
+  /** Issue, rotate and revoke client secrets and private_key_jwt keys. */
   'credentials:write',
   /** Set the fields of the commercial agreement: an application's plan and its 2-legged APIs. */
   'agreement:write',

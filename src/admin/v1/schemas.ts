@@ -114,12 +114,16 @@ export const AGREEMENT_FIELDS = ['plan', 'twoLeggedApis'] as const;
 export const CredentialInfo = z
   .object({
     id: z.string(),
-    kind: z.literal('client_secret'),
+    kind: z.enum(['client_secret', 'key']),
+    jwks: Jwks.optional().openapi({ description: 'kind key: the public keys registered by value.' }),
+    jwksUri: z.string().optional().openapi({ description: 'kind key: the URL the keys are fetched from.' }),
     createdAt: DateTime,
     expiresAt: DateTime,
     revokedAt: DateTime.optional(),
   })
-  .openapi('Credential', { description: 'A client secret, never its value nor its hash.' });
+  .openapi('Credential', {
+    description: 'A client secret (never its value nor its hash) or a private_key_jwt key set.',
+  });
 
 export const Application = z
   .object({
@@ -147,10 +151,11 @@ export const ApplicationList = z.object({ items: z.array(Application), ...page }
 
 export const SecretCreate = z
   .strictObject({
+    // A short-lived credential (a trial, a hand-over) only narrows exposure: no floor beyond 1 s.
     expiresInSeconds: z
       .number()
       .int()
-      .min(3600)
+      .min(1)
       .optional()
       .openapi({ description: "Lifetime; default and maximum are the plan's (OUT_OF_RANGE above it)." }),
     overlapSeconds: z
@@ -164,6 +169,37 @@ export const SecretCreate = z
       }),
   })
   .openapi('SecretCreate');
+
+const lifetime = {
+  // A short-lived credential (a trial, a hand-over) only narrows exposure: no floor beyond 1 s.
+  expiresInSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .openapi({ description: "Lifetime; default and maximum are the plan's (OUT_OF_RANGE above it)." }),
+  overlapSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_OVERLAP_SECONDS)
+    .optional()
+    .openapi({
+      description: `How long the application's earlier credentials of the same kind keep working (rotation); default ${DEFAULT_OVERLAP_SECONDS}.`,
+    }),
+};
+
+export const KeyCreate = z
+  .strictObject({
+    jwks: Jwks.optional().openapi({ description: 'Public signing keys only; a private key is refused.' }),
+    jwksUri: z
+      .string()
+      .max(2048)
+      .optional()
+      .openapi({ description: 'https only; no internal, private or link-local address (SSRF).' }),
+    ...lifetime,
+  })
+  .openapi('KeyCreate', { description: 'Exactly one of jwks and jwksUri.' });
 
 export const SecretIssued = z
   .object({

@@ -1,4 +1,4 @@
-import type { Application } from '../applications.js';
+import type { Application, Credential } from '../applications.js';
 import type { Partner } from '../partners.js';
 
 /**
@@ -17,14 +17,17 @@ export const partnerView = (p: Partner) => ({
   updatedAt: iso(p.updatedAt),
 });
 
-export const credentialsView = (app: Application) =>
-  (app.credentials ?? []).map((c) => ({
-    id: c.id,
-    kind: c.kind,
-    createdAt: iso(c.createdAt),
-    expiresAt: iso(c.expiresAt),
-    revokedAt: isoOrNone(c.revokedAt),
-  }));
+/** A credential: a secret never by value nor hash; a key by its public set or URL. */
+export const credentialView = (c: Credential) => ({
+  id: c.id,
+  kind: c.kind,
+  ...(c.kind === 'key' ? { jwks: c.jwks, jwksUri: c.jwksUri } : {}),
+  createdAt: iso(c.createdAt),
+  expiresAt: iso(c.expiresAt),
+  revokedAt: isoOrNone(c.revokedAt),
+});
+
+export const credentialsView = (app: Application) => (app.credentials ?? []).map(credentialView);
 
 export const applicationView = (a: Application) => ({
   clientId: a.clientId,
