@@ -70,11 +70,9 @@ export async function startTarget(target: Target, env: Record<string, string> = 
     deps: w.deps,
     clock: w.clock,
     get logs() {
-      return w.worker
-        .output()
-        .split('\n')
-        .filter((line) => line.startsWith('{'));
+      return jsonLines(w.worker.output());
     },
+    loggedWith: async (text) => jsonLines(await w.worker.outputWith(text)),
     close: w.close,
   };
 }
@@ -163,3 +161,6 @@ export async function startServerOn(
   const w = await startWorkerPlatform(target.engine, options.env);
   return { ...w, client: await registerClient(w.deps, options.client) };
 }
+
+/** The Worker's JSON log lines among wrangler's own output. */
+const jsonLines = (output: string) => output.split('\n').filter((line) => line.startsWith('{'));

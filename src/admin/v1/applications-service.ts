@@ -5,6 +5,7 @@ import type { Application } from '../applications.js';
 import { resumeApplication, suspendApplication } from '../kill-switch.js';
 import type { Partner } from '../partners.js';
 import { matches, newId, paginate, type ListFilter, type Page } from './partners-service.js';
+import { registerKey } from './key-credentials.js';
 import { planOf } from './plans.js';
 import { reaches, type AdminPrincipal } from './roles.js';
 
@@ -45,19 +46,35 @@ export async function createApplication(
   input: ApplicationInput,
   clientId = newId('app'),
 ): Promise<Application> {
+  const { jwks, jwksUri, ...fields } = input;
   const app = {
     status: 'active',
     plan: DEFAULT_PLAN,
     twoLeggedApis: [],
-    ...input,
+    ...fields,
     clientId,
     partnerId: partner.partnerId,
   } as Application;
-  await check(deps, catalogue, app);
+  await check(deps, catalogue, { ...app, jwks, jwksUri });
   // The index first: a record without its index entry would be invisible to listings.
   await deps.store.setAdd(registryKeys.applicationsOf(partner.partnerId), clientId);
-  await deps.applications.put(app);
-  return app;
+  return withKeys(deps, app, { jwks, jwksUri });
+}
+
+/**
+ * Keys given with the application's fields become a key credential (key-credentials.ts), so that
+ * they expire as every credential does; without keys the record is written as it is.
+ */
+async function withKeys(
+  deps: Deps,
+  app: Application,
+  keys: Pick<ApplicationInput, 'jwks' | 'jwksUri'>,
+): Promise<Application> {
+  if (keys.jwks === undefined && keys.jwksUri === undefined) {
+    await deps.applications.put(app);
+    return app;
+  }
+  return (await registerKey(deps, app, keys)).application;
 }
 
 /** The partner's application, or 404 when absent, another partner's, or out of reach. */
@@ -90,10 +107,10 @@ export async function updateApplication(
   app: Application,
   patch: ApplicationInput,
 ): Promise<Application> {
-  const updated = { ...app, ...patch, clientId: app.clientId, partnerId: app.partnerId } as Application;
-  await check(deps, catalogue, updated);
-  await deps.applications.put(updated);
-  return updated;
+  const { jwks, jwksUri, ...fields } = patch;
+  const updated = { ...app, ...fields, clientId: app.clientId, partnerId: app.partnerId } as Application;
+  await check(deps, catalogue, { ...updated, jwks, jwksUri });
+  return withKeys(deps, updated, { jwks, jwksUri });
 }
 
 /** Suspended first (the kill switch refuses its tokens everywhere), then removed. */

@@ -43,6 +43,11 @@ export type ConsentServer = {
   deps: Deps;
   clock: RunningClock;
   logs: string[];
+  /**
+   * The log lines once one of them holds `text`: a Worker's lines reach its output after the
+   * response that caused them, the in-process platform's before it.
+   */
+  loggedWith(text: string): Promise<string[]>;
   close(): Promise<void>;
 };
 
@@ -93,6 +98,7 @@ export async function startConsentServer(
     deps,
     clock,
     logs,
+    loggedWith: async () => logs,
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
