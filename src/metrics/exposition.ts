@@ -78,8 +78,18 @@ export class Counter<L extends string = never> extends Labelled<L, { value: numb
   }
 
   inc(labels: LabelValues<L>, by = 1): void {
-    if (!(by >= 0)) throw new Error(`${this.name}: a counter only goes up`);
-    this.state(labels).value += by;
+    this.labels(labels).inc(by);
+  }
+
+  /** The series of these label values, to count on without naming them again (hot path). */
+  labels(labels: LabelValues<L>): { inc(by?: number): void } {
+    const state = this.state(labels);
+    return {
+      inc: (by = 1) => {
+        if (!(by >= 0)) throw new Error(`${this.name}: a counter only goes up`);
+        state.value += by;
+      },
+    };
   }
 
   protected fresh() {
@@ -105,12 +115,21 @@ export class Histogram<L extends string = never> extends Labelled<L, HistogramSt
   }
 
   observe(labels: LabelValues<L>, value: number): void {
+    this.labels(labels).observe(value);
+  }
+
+  /** The series of these label values, to observe without naming them again (hot path). */
+  labels(labels: LabelValues<L>): { observe(value: number): void } {
     const s = this.state(labels);
-    // Stored per bucket; rendered cumulatively, as the format requires.
-    const i = this.bounds.findIndex((b) => value <= b);
-    if (i >= 0) s.counts[i] = (s.counts[i] ?? 0) + 1;
-    s.sum += value;
-    s.count += 1;
+    return {
+      observe: (value) => {
+        // Stored per bucket; rendered cumulatively, as the format requires.
+        const i = this.bounds.findIndex((b) => value <= b);
+        if (i >= 0) s.counts[i] = (s.counts[i] ?? 0) + 1;
+        s.sum += value;
+        s.count += 1;
+      },
+    };
   }
 
   protected fresh(): HistogramState {

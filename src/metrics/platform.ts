@@ -36,6 +36,10 @@ export class Metrics {
     ['api', 'method', 'route'],
     LATENCY_BUCKETS,
   );
+  private readonly requestSeries = new Map<
+    string,
+    { count: { inc(): void }; latency: { observe(seconds: number): void } }
+  >();
   private readonly errors = this.registry.counter(
     'camara_http_errors_total',
     'Error responses by status and error code (CAMARA ErrorInfo code or OAuth 2.0 error).',
@@ -78,9 +82,21 @@ export class Metrics {
   );
 
   request(labels: { api: string; method: string; route: string; status: number }, seconds: number): void {
-    const { api, method, route } = labels;
-    this.requests.inc({ api, method, route, status: String(labels.status) });
-    this.latency.observe({ api, method, route }, seconds);
+    const { api, method, route, status } = labels;
+    // Every request is counted: its two series are found by one lookup, not by building and
+    // escaping their label strings again. The keys are bounded as the series are (route
+    // patterns, methods, statuses).
+    const key = `${api} ${method} ${route} ${status}`;
+    let series = this.requestSeries.get(key);
+    if (series === undefined) {
+      series = {
+        count: this.requests.labels({ api, method, route, status: String(status) }),
+        latency: this.latency.labels({ api, method, route }),
+      };
+      this.requestSeries.set(key, series);
+    }
+    series.count.inc();
+    series.latency.observe(seconds);
   }
 
   /** An error response (http/on-error.ts): its status and code, and whether the store failed it. */
