@@ -60,6 +60,7 @@ export class Metrics {
     'Legal-basis checks of the consent service, by outcome: the basis that allowed, or the refusal reason.',
     ['outcome'],
   );
+  private readonly legalBasisSeries = new Map<string, { inc(): void }>();
   private readonly consentDecisions = this.registry.counter(
     'camara_consent_decisions_total',
     "Subscribers' answers to consent capture requests, by decision and channel.",
@@ -120,7 +121,14 @@ export class Metrics {
   }
 
   legalBasisChecked(decision: { allowed: true; basis: string } | { allowed: false; reason: string }): void {
-    this.legalBasis.inc({ outcome: decision.allowed ? decision.basis : decision.reason });
+    // Counted on every resource call: its series is found by its outcome (a closed set) alone.
+    const outcome = decision.allowed ? decision.basis : decision.reason;
+    let series = this.legalBasisSeries.get(outcome);
+    if (series === undefined) {
+      series = this.legalBasis.labels({ outcome });
+      this.legalBasisSeries.set(outcome, series);
+    }
+    series.inc();
   }
 
   consentDecided(decision: 'grant' | 'deny', via: 'link' | 'operator'): void {
