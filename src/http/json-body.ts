@@ -13,6 +13,9 @@ const JSON_TYPE = /^application\/json(;\s*charset="?utf-8"?\s*)?$/i;
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
+/** Strict UTF-8, shared: `decode` without `stream` keeps no state between calls. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /**
  * Starts reading the body of a call that a route takes with this method (Hono's own match: a
  * wrong path or method is a 404 or 405 whatever its body, which is then never read). A body
@@ -75,7 +78,7 @@ export function parsedJson(c: Context<Env>, raw: Uint8Array): ParsedJson | null 
   let parsed = c.get('json');
   if (parsed === undefined) {
     try {
-      const text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+      const text = UTF8.decode(raw);
       parsed = { text, value: JSON.parse(text) as unknown };
     } catch {
       parsed = null;

@@ -78,8 +78,18 @@ export class Counter<L extends string = never> extends Labelled<L, { value: numb
   }
 
   inc(labels: LabelValues<L>, by = 1): void {
+    this.add(this.state(labels), by);
+  }
+
+  /** The series of these label values, to count on without naming them again (hot path). */
+  labels(labels: LabelValues<L>): { inc(by?: number): void } {
+    const state = this.state(labels);
+    return { inc: (by = 1) => this.add(state, by) };
+  }
+
+  private add(state: { value: number }, by: number): void {
     if (!(by >= 0)) throw new Error(`${this.name}: a counter only goes up`);
-    this.state(labels).value += by;
+    state.value += by;
   }
 
   protected fresh() {
@@ -105,10 +115,20 @@ export class Histogram<L extends string = never> extends Labelled<L, HistogramSt
   }
 
   observe(labels: LabelValues<L>, value: number): void {
-    const s = this.state(labels);
+    this.add(this.state(labels), value);
+  }
+
+  /** The series of these label values, to observe without naming them again (hot path). */
+  labels(labels: LabelValues<L>): { observe(value: number): void } {
+    const state = this.state(labels);
+    return { observe: (value) => this.add(state, value) };
+  }
+
+  private add(s: HistogramState, value: number): void {
     // Stored per bucket; rendered cumulatively, as the format requires.
-    const i = this.bounds.findIndex((b) => value <= b);
-    if (i >= 0) s.counts[i] = (s.counts[i] ?? 0) + 1;
+    let i = 0;
+    while (i < this.bounds.length && !(value <= (this.bounds[i] as number))) i++; // NaN: no bucket
+    if (i < this.bounds.length) s.counts[i] = (s.counts[i] ?? 0) + 1;
     s.sum += value;
     s.count += 1;
   }

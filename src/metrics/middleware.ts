@@ -19,8 +19,15 @@ export function requestMetrics(
   deps: Pick<Deps, 'metrics' | 'clock'>,
   apis: readonly { name: string; basePath: string }[],
 ): MiddlewareHandler<Env> {
-  const apiOf = (route: string) =>
+  const apiOfRoute = (route: string) =>
     apis.find((a) => route.startsWith(`${a.basePath}/`))?.name ?? route.split('/')[1] ?? '';
+  // Route patterns are few and fixed: each one's API is worked out once.
+  const apiByRoute = new Map<string, string>();
+  const apiOf = (route: string) => {
+    let api = apiByRoute.get(route);
+    if (api === undefined) apiByRoute.set(route, (api = apiOfRoute(route)));
+    return api;
+  };
   return async (c, next) => {
     const start = deps.clock.now();
     try {

@@ -36,6 +36,10 @@ export class Metrics {
     ['api', 'method', 'route'],
     LATENCY_BUCKETS,
   );
+  private readonly requestSeries = new Map<
+    string,
+    { count: { inc(): void }; latency: { observe(seconds: number): void } }
+  >();
   private readonly errors = this.registry.counter(
     'camara_http_errors_total',
     'Error responses by status and error code (CAMARA ErrorInfo code or OAuth 2.0 error).',
@@ -56,6 +60,7 @@ export class Metrics {
     'Legal-basis checks of the consent service, by outcome: the basis that allowed, or the refusal reason.',
     ['outcome'],
   );
+  private readonly legalBasisSeries = new Map<string, { inc(): void }>();
   private readonly consentDecisions = this.registry.counter(
     'camara_consent_decisions_total',
     "Subscribers' answers to consent capture requests, by decision and channel.",
@@ -78,9 +83,21 @@ export class Metrics {
   );
 
   request(labels: { api: string; method: string; route: string; status: number }, seconds: number): void {
-    const { api, method, route } = labels;
-    this.requests.inc({ api, method, route, status: String(labels.status) });
-    this.latency.observe({ api, method, route }, seconds);
+    const { api, method, route, status } = labels;
+    // Every request is counted: its two series are found by one lookup, not by building and
+    // escaping their label strings again. The keys are bounded as the series are (route
+    // patterns, methods, statuses).
+    const key = `${api} ${method} ${route} ${status}`;
+    let series = this.requestSeries.get(key);
+    if (series === undefined) {
+      series = {
+        count: this.requests.labels({ api, method, route, status: String(status) }),
+        latency: this.latency.labels({ api, method, route }),
+      };
+      this.requestSeries.set(key, series);
+    }
+    series.count.inc();
+    series.latency.observe(seconds);
   }
 
   /** An error response (http/on-error.ts): its status and code, and whether the store failed it. */
@@ -104,7 +121,14 @@ export class Metrics {
   }
 
   legalBasisChecked(decision: { allowed: true; basis: string } | { allowed: false; reason: string }): void {
-    this.legalBasis.inc({ outcome: decision.allowed ? decision.basis : decision.reason });
+    // Counted on every resource call: its series is found by its outcome (a closed set) alone.
+    const outcome = decision.allowed ? decision.basis : decision.reason;
+    let series = this.legalBasisSeries.get(outcome);
+    if (series === undefined) {
+      series = this.legalBasis.labels({ outcome });
+      this.legalBasisSeries.set(outcome, series);
+    }
+    series.inc();
   }
 
   consentDecided(decision: 'grant' | 'deny', via: 'link' | 'operator'): void {

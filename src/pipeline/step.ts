@@ -24,11 +24,16 @@ export function runSteps(steps: readonly Step[]): MiddlewareHandler<Env> {
     const batch = new StoreBatch(c.get('deps').store);
     const checks: Check[] = [];
     for (const step of steps) {
-      const check = await step.read(c, batch);
+      const read = step.read(c, batch);
+      const check = read instanceof Promise ? await read : read;
       if (check !== undefined) checks.push(check);
     }
     await batch.exec();
-    for (const check of checks) await check();
+    // A check that answers synchronously is not awaited: no promise and no turn per step.
+    for (const check of checks) {
+      const pending = check();
+      if (pending !== undefined) await pending;
+    }
     await next();
   };
 }

@@ -21,6 +21,35 @@ describe('Prometheus text exposition', () => {
     );
   });
 
+  it('counts through a series found once (labels()) into the same series as inc() and observe() with its labels', () => {
+    const registry = new Registry();
+    const requests = registry.counter('bound_total', 'Bound.', ['route']);
+    const latency = registry.histogram('bound_seconds', 'Bound latency.', ['route'], [0.1, 1]);
+    const series = requests.labels({ route: '/a' });
+    const timing = latency.labels({ route: '/a' });
+    series.inc();
+    requests.inc({ route: '/a' });
+    series.inc(3);
+    timing.observe(0.05);
+    latency.observe({ route: '/a' }, 0.5);
+    expect(() => series.inc(-1)).toThrow('bound_total: a counter only goes up');
+    expect(registry.render()).toBe(
+      [
+        '# HELP bound_total Bound.',
+        '# TYPE bound_total counter',
+        'bound_total{route="/a"} 5',
+        '# HELP bound_seconds Bound latency.',
+        '# TYPE bound_seconds histogram',
+        'bound_seconds_bucket{route="/a",le="0.1"} 1',
+        'bound_seconds_bucket{route="/a",le="1"} 2',
+        'bound_seconds_bucket{route="/a",le="+Inf"} 2',
+        'bound_seconds_sum{route="/a"} 0.55',
+        'bound_seconds_count{route="/a"} 2',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('writes a counter without labels at zero before it is counted, and a labelled one with no series', () => {
     const registry = new Registry();
     registry.counter('plain_total', 'Plain.');
