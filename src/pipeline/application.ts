@@ -12,8 +12,9 @@ import type { Step } from './step.js';
  * DESIGN §2/§3: the application's record and its partner's are read in the call's batch, beside
  * the revocation read and the rate-limit hit, so a suspension acts on the very next call on every
  * instance at no extra round trip. The hit needs the plan before the batch leaves: it comes from
- * the last record this process read (`recent`), which every call's batch read refreshes, so a plan
- * change counts from the next call; the status is only ever judged on the record just read. The
+ * the last record this process read (`recent`), which every call's batch read refreshes; a plan
+ * changed meanwhile is counted again by the limiter (ratelimit/limiter.ts). The status is only ever
+ * judged on the record just read. The
  * partner to read comes from the same copy; if the fresh record names another partner, that
  * partner is read on its own (one more round trip, only after such a change).
  */

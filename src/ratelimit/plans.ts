@@ -47,7 +47,7 @@ const taken = new WeakMap<Record<string, Plan>, string>();
  * Takes the plans the operator set (the store's plans record, by name; null when none was set)
  * into `plans`, the table the rate limit reads, over the defaults in code. Every protected call
  * reads the record in its batch (limiter.ts): an instance takes a change made on another one with
- * its next call, and counts by it from the call after.
+ * its next call, which the limiter then counts by the new limits.
  */
 export function takeStoredPlans(plans: Record<string, Plan>, raw: string | null): void {
   if (raw === null || taken.get(plans) === raw) return;
