@@ -1,16 +1,9 @@
 import { exportJWK, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config.js';
+import { parseConfig } from '../../src/config.js';
+import { configProblems } from '../support/config-problems.js';
 
-const problems = (env: Record<string, string>): string[] => {
-  try {
-    parseConfig(env);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  return [];
-};
+const problems = configProblems;
 
 const ADMIN_CLIENTS_PROBLEM = 'ADMIN_CLIENTS: must be a JSON list of {clientId, role, jwks, partnerIds?}';
 

@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config.js';
+import { parseConfig } from '../../src/config.js';
+import { configProblems } from '../support/config-problems.js';
 
-const problems = (env: Record<string, string>): string[] => {
-  try {
-    parseConfig(env);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  return [];
-};
+const problems = configProblems;
 
 describe('REDIS_CLUSTER_NODES', () => {
   it('is unset by default: no cluster', () => {

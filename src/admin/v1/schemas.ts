@@ -149,28 +149,8 @@ export const Application = z
 
 export const ApplicationList = z.object({ items: z.array(Application), ...page }).openapi('ApplicationList');
 
-export const SecretCreate = z
-  .strictObject({
-    // A short-lived credential (a trial, a hand-over) only narrows exposure: no floor beyond 1 s.
-    expiresInSeconds: z
-      .number()
-      .int()
-      .min(1)
-      .optional()
-      .openapi({ description: "Lifetime; default and maximum are the plan's (OUT_OF_RANGE above it)." }),
-    overlapSeconds: z
-      .number()
-      .int()
-      .min(0)
-      .max(MAX_OVERLAP_SECONDS)
-      .optional()
-      .openapi({
-        description: `How long the application's earlier secrets keep working (rotation); default ${DEFAULT_OVERLAP_SECONDS}.`,
-      }),
-  })
-  .openapi('SecretCreate');
-
-const lifetime = {
+/** A credential's lifetime and its rotation's overlap, for the credentials named `earlier`. */
+const lifetime = (earlier: string) => ({
   // A short-lived credential (a trial, a hand-over) only narrows exposure: no floor beyond 1 s.
   expiresInSeconds: z
     .number()
@@ -185,9 +165,11 @@ const lifetime = {
     .max(MAX_OVERLAP_SECONDS)
     .optional()
     .openapi({
-      description: `How long the application's earlier credentials of the same kind keep working (rotation); default ${DEFAULT_OVERLAP_SECONDS}.`,
+      description: `How long the application's ${earlier} keep working (rotation); default ${DEFAULT_OVERLAP_SECONDS}.`,
     }),
-};
+});
+
+export const SecretCreate = z.strictObject(lifetime('earlier secrets')).openapi('SecretCreate');
 
 export const KeyCreate = z
   .strictObject({
@@ -197,7 +179,7 @@ export const KeyCreate = z
       .max(2048)
       .optional()
       .openapi({ description: 'https only; no internal, private or link-local address (SSRF).' }),
-    ...lifetime,
+    ...lifetime('earlier credentials of the same kind'),
   })
   .openapi('KeyCreate', { description: 'Exactly one of jwks and jwksUri.' });
 
