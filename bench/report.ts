@@ -168,11 +168,22 @@ export function printTable(rows: Figures[]): void {
   }
 }
 
-export function printProfile(name: string, summary: ProfileSummary, file: string): void {
+export function printProfile(
+  name: string,
+  summary: ProfileSummary,
+  file: string,
+  cpuUsPerCall: number | undefined,
+): void {
   const pct = (v: number) => `${Math.round(v * 100)}%`.padStart(4);
   console.log(`\nCPU profile of ${name} (${file}), share of busy samples:`);
   console.log('(V8 samples wall time: a send that wakes another process weighs more here than in CPU time)');
   for (const [group, share] of summary.groups) console.log(`  ${pct(share)}  ${group}`);
+  const us = (share: number) =>
+    cpuUsPerCall === undefined ? '' : `${(share * cpuUsPerCall).toFixed(1).padStart(6)} µs`;
+  console.log(
+    `by the part of the platform that caused the work${cpuUsPerCall === undefined ? '' : ` (share × the run's ${cpuUsPerCall.toFixed(1)} µs CPU per call)`}:`,
+  );
+  for (const [feature, share] of summary.features) console.log(`  ${pct(share)}${us(share)}  ${feature}`);
   console.log('top functions by self time:');
   for (const [fn, share] of summary.functions)
     console.log(`  ${(share * 100).toFixed(1).padStart(5)}%  ${fn}`);

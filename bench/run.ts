@@ -241,7 +241,8 @@ async function main(): Promise<void> {
       await mkdir(PROFILE_DIR, { recursive: true });
       for (const scenario of list.filter((s) => s.server === 'platform-redis')) {
         const server = servers.get(scenario.server);
-        if (server !== undefined) await profile(server, scenario, o, redis);
+        const cpu = rows.find((r) => r.id === scenario.id)?.cpuUsPerCall;
+        if (server !== undefined) await profile(server, scenario, o, redis, cpu);
       }
     }
   } finally {
@@ -259,13 +260,15 @@ async function profile(
   scenario: Scenario,
   o: Options,
   redis: RedisProcess,
+  cpuUsPerCall: number | undefined,
 ): Promise<void> {
   const file = path.join(PROFILE_DIR, `${scenario.id}.cpuprofile`);
   progress(`\nprofiling ${scenario.name} (V8 CPU profiler, ${o.duration} s) …\n`);
   const stop = await server.profile();
   await measure(server, scenario, { ...o, warmup: 0 }, redis);
   await stop(file);
-  if (!o.json) printProfile(scenario.name, await summarise(file), path.relative(process.cwd(), file));
+  if (!o.json)
+    printProfile(scenario.name, await summarise(file), path.relative(process.cwd(), file), cpuUsPerCall);
 }
 
 // An interrupted run still stops redis-server (an 'exit' hook in servers.ts); the server
