@@ -66,7 +66,12 @@ const GROUPS: [RegExp, string][] = [
     /node_modules\/(ioredis|redis-parser|@ioredis|standard-as-callback|cluster-key-slot|denque)\//,
     'Redis client (ioredis)',
   ],
-  [/\/(src|apis)\/[^/]+/, 'our code (src/, apis/)'],
+  [
+    /node_modules\/(fastify|@fastify\/|fast-jwt|find-my-way|avvio|secure-json-parse|ajv|fast-json-stringify|light-my-request|abstract-logging|pino)/,
+    'peer: fastify, @fastify/jwt, fast-jwt, @fastify/rate-limit, ajv',
+  ],
+  [/\/bench\/peer-server\.ts/, "peer: the benchmark service's own code"],
+  [/^file:.*\/(src|apis)\/[^/]+/, 'our code (src/, apis/)'],
   [
     /^node:internal\/(deps\/undici|webstreams|streams\/web)|undici/,
     'Node web streams / undici (Request, Response bodies)',

@@ -189,6 +189,29 @@ export function printProfile(
     console.log(`  ${(share * 100).toFixed(1).padStart(5)}%  ${fn}`);
 }
 
+export type Profiled = { summary: ProfileSummary; cpu: number };
+
+/**
+ * The protected call's CPU, platform against peer, by group of the sampled function (each share of
+ * the profile times the run's CPU per call): where the platform's extra time goes.
+ */
+export function printGroupsSideBySide(platform: Profiled, peer: Profiled): void {
+  const us = (p: Profiled) => new Map(p.summary.groups.map(([g, share]) => [g, share * p.cpu]));
+  const a = us(platform);
+  const b = us(peer);
+  const groups = [...new Set([...a.keys(), ...b.keys()])].sort(
+    (x, y) => (a.get(y) ?? 0) - (b.get(y) ?? 0) - ((a.get(x) ?? 0) - (b.get(x) ?? 0)),
+  );
+  console.log("\nprotected call, µs CPU per call by group (profile share × the run's CPU per call):");
+  console.log(`  ${'platform'.padStart(8)}  ${'peer'.padStart(8)}  ${'extra'.padStart(8)}  group`);
+  const row = (x: number, y: number, name: string) =>
+    console.log(
+      `  ${x.toFixed(1).padStart(8)}  ${y.toFixed(1).padStart(8)}  ${(x - y).toFixed(1).padStart(8)}  ${name}`,
+    );
+  for (const g of groups) row(a.get(g) ?? 0, b.get(g) ?? 0, g);
+  row(platform.cpu, peer.cpu, 'all');
+}
+
 /** The --json output: one object per scenario, the figures under stable names. */
 export function jsonRows(rows: Figures[]): Record<string, unknown>[] {
   return rows.map((r) => ({

@@ -4,8 +4,17 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { compilePlatformServer } from './build.js';
 import { load } from './load.js';
-import { summarise } from './profile.js';
-import { figures, jsonRows, printProfile, printTable, type Figures, type Measured } from './report.js';
+import { summarise, type ProfileSummary } from './profile.js';
+import {
+  figures,
+  jsonRows,
+  printGroupsSideBySide,
+  printProfile,
+  printTable,
+  type Figures,
+  type Measured,
+  type Profiled,
+} from './report.js';
 import {
   credentials,
   platformToken,
@@ -35,8 +44,8 @@ const USAGE = `usage: npm run bench -- [--quick] [--json] [--rounds n] [--durati
                  platform-memory, peer-cache, peer-nocache, hono, token-platform-basic,
                  token-oidc-basic, token-platform-jwt, token-oidc-jwt
   --profile      afterwards, one more window of each selected scenario of the platform on Redis
-                 (platform-redis, token-platform-basic, token-platform-jwt) under the V8 CPU
-                 profiler, summarised`;
+                 (platform-redis, token-platform-basic, token-platform-jwt) and of peer-cache
+                 under the V8 CPU profiler, summarised`;
 
 const ASSERTIONS_PER_SECOND = 2500;
 const BUILD_DIR = path.resolve('.tmp/bench-build');
@@ -239,11 +248,18 @@ async function main(): Promise<void> {
     if (o.profile) {
       await rm(PROFILE_DIR, { recursive: true, force: true });
       await mkdir(PROFILE_DIR, { recursive: true });
-      for (const scenario of list.filter((s) => s.server === 'platform-redis')) {
+      // The platform on Redis, and the peer its verdict compares with, read side by side.
+      const profiled = new Map<string, { summary: ProfileSummary; cpu: number | undefined }>();
+      for (const scenario of list.filter((s) => s.server === 'platform-redis' || s.server === 'peer-cache')) {
         const server = servers.get(scenario.server);
         const cpu = rows.find((r) => r.id === scenario.id)?.cpuUsPerCall;
-        if (server !== undefined) await profile(server, scenario, o, redis, cpu);
+        if (server !== undefined)
+          profiled.set(scenario.id, { summary: await profile(server, scenario, o, redis, cpu), cpu });
       }
+      const platform = profiled.get('platform-redis');
+      const peer = profiled.get('peer-cache');
+      if (!o.json && platform?.cpu !== undefined && peer?.cpu !== undefined)
+        printGroupsSideBySide(platform as Profiled, peer as Profiled);
     }
   } finally {
     await Promise.all([...servers.values()].map((s) => s.stop()));
@@ -253,7 +269,8 @@ async function main(): Promise<void> {
 
 /**
  * One more window of a scenario of the platform on Redis (the tsx server of the run, already
- * warm: the protected call or a token scenario) under the V8 CPU profiler, its profile summarised.
+ * warm: the protected call or a token scenario), or of the peer it is judged against, under the
+ * V8 CPU profiler, its profile summarised.
  */
 async function profile(
   server: ServerProcess,
@@ -261,14 +278,15 @@ async function profile(
   o: Options,
   redis: RedisProcess,
   cpuUsPerCall: number | undefined,
-): Promise<void> {
+): Promise<ProfileSummary> {
   const file = path.join(PROFILE_DIR, `${scenario.id}.cpuprofile`);
   progress(`\nprofiling ${scenario.name} (V8 CPU profiler, ${o.duration} s) …\n`);
   const stop = await server.profile();
   await measure(server, scenario, { ...o, warmup: 0 }, redis);
   await stop(file);
-  if (!o.json)
-    printProfile(scenario.name, await summarise(file), path.relative(process.cwd(), file), cpuUsPerCall);
+  const summary = await summarise(file);
+  if (!o.json) printProfile(scenario.name, summary, path.relative(process.cwd(), file), cpuUsPerCall);
+  return summary;
 }
 
 // An interrupted run still stops redis-server (an 'exit' hook in servers.ts); the server
