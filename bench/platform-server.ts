@@ -1,15 +1,14 @@
-import nodeCrypto, { createHash } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { createApp } from '../src/app.js';
 import { nodeRuntime } from '../src/runtime/node.js';
 import { buildDeps } from '../src/bootstrap.js';
 import { systemClock } from '../src/clock.js';
 import { parseConfig } from '../src/config.js';
-import type { Plan } from '../src/ratelimit/plans.js';
 import { SANDBOX_APPLICATIONS } from '../src/sandbox-seed.js';
 import { MemoryStore } from '../src/store/memory.js';
 import type { Store } from '../src/store/port.js';
 import { RedisStore } from '../src/store/redis.js';
+import { OUT_OF_REACH_PLAN, demoApplicationRecord, nodeTokenDigest } from './platform-setup.js';
 import { announce, BENCH_CLIENT_ID, BENCH_ISSUER, BENCH_SIGNED_CLIENT_ID, fail } from './child.js';
 
 /**
@@ -22,11 +21,6 @@ import { announce, BENCH_CLIENT_ID, BENCH_ISSUER, BENCH_SIGNED_CLIENT_ID, fail }
  * work being measured) but never refuses one. Its client secret comes from the parent
  * (BENCH_CLIENT_SECRET), which gets its token from the real token endpoint.
  */
-const BENCH_PLAN: Plan = {
-  burst: { name: 'burst', limit: 1_000_000_000, windowMs: 1000 },
-  quota: { name: 'quota', limit: 1_000_000_000_000, windowMs: 86_400_000 },
-};
-
 async function main(): Promise<void> {
   const secret = process.env.BENCH_CLIENT_SECRET;
   if (!secret) throw new Error('BENCH_CLIENT_SECRET is required');
@@ -54,17 +48,9 @@ async function main(): Promise<void> {
     store = new MemoryStore(systemClock);
   }
 
-  // As src/node.ts: the token cache key is hashed by node:crypto, faster than the pure-JS default.
-  const tokenDigest: (text: string) => string =
-    typeof nodeCrypto.hash === 'function'
-      ? (text) => nodeCrypto.hash('sha256', text, 'hex')
-      : (text) => createHash('sha256').update(text).digest('hex');
-  const deps = await buildDeps(config, { store, tokenDigest });
-  deps.plans = { ...deps.plans, bench: BENCH_PLAN };
-  const demo = SANDBOX_APPLICATIONS.find((a) => a.clientId === 'demo-app');
-  if (demo === undefined) throw new Error('the sandbox demo application is missing');
-  const { clientSecret: _demoSecret, ...record } = demo;
-  void _demoSecret;
+  const deps = await buildDeps(config, { store, tokenDigest: nodeTokenDigest });
+  deps.plans = { ...deps.plans, bench: OUT_OF_REACH_PLAN };
+  const record = demoApplicationRecord();
   await deps.applications.put({
     ...record,
     clientId: BENCH_CLIENT_ID,

@@ -1,4 +1,3 @@
-import nodeCrypto from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { createApp } from '../../src/app.js';
 import { buildDeps } from '../../src/bootstrap.js';
@@ -8,6 +7,7 @@ import type { Plan } from '../../src/ratelimit/plans.js';
 import { nodeRuntime } from '../../src/runtime/node.js';
 import { RedisStore } from '../../src/store/redis.js';
 import { announce, fail } from '../child.js';
+import { OUT_OF_REACH_PLAN, nodeTokenDigest } from '../platform-setup.js';
 import { FAULT_CONFIG, registerFaultClients } from './register.js';
 
 /**
@@ -15,14 +15,7 @@ import { FAULT_CONFIG, registerFaultClients } from './register.js';
  * src/node.ts builds it, with the applications of the fault and soak runs (register.ts) on plans
  * of its own: one out of reach for `served`, one call a day for `over-quota`.
  */
-const OUT_OF_REACH: Plan = {
-  burst: { name: 'burst', limit: 1_000_000_000, windowMs: 1000 },
-  quota: { name: 'quota', limit: 1_000_000_000_000, windowMs: 86_400_000 },
-};
-const ONE_A_DAY: Plan = {
-  burst: { name: 'burst', limit: 1_000_000_000, windowMs: 1000 },
-  quota: { name: 'quota', limit: 1, windowMs: 86_400_000 },
-};
+const ONE_A_DAY: Plan = { ...OUT_OF_REACH_PLAN, quota: { name: 'quota', limit: 1, windowMs: 86_400_000 } };
 
 async function main(): Promise<void> {
   const secret = process.env.FAULT_CLIENT_SECRET;
@@ -45,9 +38,9 @@ async function main(): Promise<void> {
   const deps = await buildDeps(config, {
     store,
     logger,
-    tokenDigest: (text) => nodeCrypto.createHash('sha256').update(text).digest('hex'),
+    tokenDigest: nodeTokenDigest,
   });
-  deps.plans = { ...deps.plans, 'out-of-reach': OUT_OF_REACH, 'one-a-day': ONE_A_DAY };
+  deps.plans = { ...deps.plans, 'out-of-reach': OUT_OF_REACH_PLAN, 'one-a-day': ONE_A_DAY };
 
   await registerFaultClients(deps, secret, { served: 'out-of-reach', overQuota: 'one-a-day' });
 

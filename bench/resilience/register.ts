@@ -1,7 +1,7 @@
 import type { Deps } from '../../src/deps.js';
 import { BENCH_ISSUER } from '../child.js';
 import { planRules } from '../../src/ratelimit/plans.js';
-import { SANDBOX_APPLICATIONS } from '../../src/sandbox-seed.js';
+import { demoApplicationRecord } from '../platform-setup.js';
 import { applicationKeys } from '../../src/store/keys.js';
 import { FAULT_CLIENTS, OPTED_OUT_NUMBER, PURPOSE } from './clients.js';
 
@@ -25,10 +25,7 @@ export type FaultPlans = { served: string; overQuota: string };
  * A 200 for either of the last two during a fault means a check was skipped.
  */
 export async function registerFaultClients(deps: Deps, secret: string, plans: FaultPlans): Promise<void> {
-  const demo = SANDBOX_APPLICATIONS.find((a) => a.clientId === 'demo-app');
-  if (demo === undefined) throw new Error('the sandbox demo application is missing');
-  const { clientSecret: _demoSecret, ...record } = demo;
-  void _demoSecret;
+  const record = demoApplicationRecord();
   const secretHash = await deps.clientSecrets.hash(secret);
   await deps.applications.put({
     ...record,
