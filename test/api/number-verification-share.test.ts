@@ -3,8 +3,8 @@ import { expectError, expectSuccess, type Operation } from '../support/camara-as
 import { camaraFacts } from '../support/openapi-schema.js';
 import {
   IDENTITY,
+  mobileNetworkFlows,
   NV,
-  sandboxOperatorToken,
   startIdentityServer,
   type IdentityServer,
 } from '../e2e/support/identity.js';
@@ -37,13 +37,8 @@ describe.each(targetRows(ONBOARDING_TARGETS))(
       await s?.close();
     });
 
-    const MOBILE_NETWORK = {
-      'authorization code, network-based': (scope: string) => s.tokens.authorizationCode(DEVICE, scope),
-      'CIBA operatortoken:': (scope: string) =>
-        s.tokens.ciba(`operatortoken:${sandboxOperatorToken(DEVICE)}`, scope),
-      'JWT-bearer operatortoken:': (scope: string) =>
-        s.tokens.jwtBearer(`operatortoken:${sandboxOperatorToken(DEVICE)}`, scope),
-    };
+    /** The flows that authenticate the subscriber by the mobile network or the SIM. */
+    const MOBILE_NETWORK = mobileNetworkFlows(() => s.tokens, DEVICE);
     const fresh = (scope = SCOPE) => MOBILE_NETWORK['JWT-bearer operatortoken:'](scope);
     const share = (token: string | undefined) => s.get(PATH, token);
 

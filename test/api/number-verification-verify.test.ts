@@ -4,9 +4,9 @@ import { CORRELATOR, expectError, expectSuccess, type Operation } from '../suppo
 import { camaraFacts } from '../support/openapi-schema.js';
 import {
   IDENTITY,
+  mobileNetworkFlows,
   NV,
   sandboxDevices,
-  sandboxOperatorToken,
   startIdentityServer,
   type IdentityServer,
 } from '../e2e/support/identity.js';
@@ -37,13 +37,7 @@ describe.each(targetRows(ONBOARDING_TARGETS))('Number Verification verify (%s)',
   });
 
   /** The flows that authenticate the subscriber by the mobile network or the SIM. */
-  const MOBILE_NETWORK = {
-    'authorization code, network-based': (scope: string) => s.tokens.authorizationCode(DEVICE, scope),
-    'CIBA operatortoken:': (scope: string) =>
-      s.tokens.ciba(`operatortoken:${sandboxOperatorToken(DEVICE)}`, scope),
-    'JWT-bearer operatortoken:': (scope: string) =>
-      s.tokens.jwtBearer(`operatortoken:${sandboxOperatorToken(DEVICE)}`, scope),
-  };
+  const MOBILE_NETWORK = mobileNetworkFlows(() => s.tokens, DEVICE);
   /** The cheapest fresh NV token: JWT-bearer with the device's TS.43 operator token. */
   const fresh = (scope = SCOPE) => MOBILE_NETWORK['JWT-bearer operatortoken:'](scope);
   const verify = (body: unknown, token: string | undefined) => s.post(PATH, body, token);

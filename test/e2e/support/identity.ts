@@ -58,6 +58,19 @@ export function sandboxOperatorToken(phoneNumber: string): string {
   return token;
 }
 
+/**
+ * The flows that authenticate the subscriber by the mobile network or the SIM (Number
+ * Verification's precondition), by name, for one device; `tokens` is read at call time.
+ */
+export function mobileNetworkFlows(tokens: () => TokenFlows, device: string) {
+  const operatorToken = () => `operatortoken:${sandboxOperatorToken(device)}`;
+  return {
+    'authorization code, network-based': (scope: string) => tokens().authorizationCode(device, scope),
+    'CIBA operatortoken:': (scope: string) => tokens().ciba(operatorToken(), scope),
+    'JWT-bearer operatortoken:': (scope: string) => tokens().jwtBearer(operatorToken(), scope),
+  };
+}
+
 /** How one application obtains access tokens, each flow over the socket. */
 export type TokenFlows = {
   client: TestClient;
