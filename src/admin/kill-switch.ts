@@ -10,7 +10,8 @@ import { ApiError } from '../errors.js';
  * the call (pipeline/application.ts, auth/application-status.ts), never from memory, so there is
  * nothing to broadcast. A suspension also moves the record's `tokensNotBefore`: access and refresh
  * tokens issued before it stay refused after a resume (there is no index of tokens by client to
- * delete them one by one; refresh tokens are stored by hash and family).
+ * delete them one by one; refresh tokens are stored by hash and family), and so do the
+ * authorization codes, CIBA requests and JWT-bearer assertions of that time (the grants check it).
  */
 export async function suspendApplication(deps: Deps, clientId: string): Promise<void> {
   const app = await deps.applications.get(clientId);

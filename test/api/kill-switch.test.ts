@@ -121,13 +121,22 @@ describe('kill switch: suspending an application', () => {
     expect((await refresh(p, p.client, fresh.refresh_token)).status).toBe(200);
   });
 
-  it('refuses a token issued within a second of the suspension, even after a quick resume', async () => {
+  it('refuses a token or CIBA request issued within a second of the suspension, even after a quick resume', async () => {
     const p = await flowsPlatform();
     await suspendApplication(p.deps, p.client.clientId);
     p.clock.advance(300);
     await resumeApplication(p.deps, p.client.clientId);
-    const early = await tokensFor(p, p.client);
-    await expectRefusedCall(p, early.access_token);
+    // As a token request that read the record just before the suspension would issue it.
+    const early = await p.deps.tokens.issue({
+      clientId: p.client.clientId,
+      scopes: ['sim-swap:check'],
+      purpose: FRAUD,
+      subscriber: '+34600000001',
+    });
+    await expectRefusedCall(p, early.token);
+    const started = (await (await startCiba(p, p.client)).json()) as { auth_req_id: string };
+    const poll = await tokenRequest(p.app, p.client, { grant_type: GRANTS.ciba, ...started });
+    expect(await oauthError(poll)).toEqual({ status: 400, error: 'invalid_grant' });
     p.clock.advance(2_000);
     expect((await call(p, (await tokensFor(p, p.client)).access_token)).status).toBe(200);
   });

@@ -14,7 +14,11 @@ export type FlowsServer = FlowsPlatform & { url: string; close(): Promise<void> 
  * (TRUSTED_PROXIES) and writes the device address in X-Forwarded-For and its port in
  * X-Forwarded-Port (CLIENT_IP_HEADER, CLIENT_PORT_HEADER).
  */
-export async function startFlowsServer(engine: 'memory' | 'redis'): Promise<FlowsServer> {
+export async function startFlowsServer(
+  engine: 'memory' | 'redis',
+  /** More configuration, e.g. ADMIN_CLIENTS for a test that drives the admin API. */
+  env: Record<string, string> = {},
+): Promise<FlowsServer> {
   // The server listens first (to learn its port), the platform is built for that URL, then served.
   const target: { fetch?: (request: Request, env: unknown) => Response | Promise<Response> } = {};
   const server: ServerType = serve({
@@ -43,6 +47,7 @@ export async function startFlowsServer(engine: 'memory' | 'redis'): Promise<Flow
       TRUSTED_PROXIES: '127.0.0.1',
       CLIENT_IP_HEADER: 'x-forwarded-for',
       CLIENT_PORT_HEADER: 'x-forwarded-port',
+      ...env,
     },
     clock: new RunningClock(),
     runtime: nodeRuntime,

@@ -22,15 +22,28 @@ export type CodeGrant = AuthorizeRequest & {
   authTime: number;
   /** ms since epoch. */
   expiresAt: number;
+  /**
+   * Seconds since epoch, like a token's `iat`: a code issued before a suspension of its client is
+   * refused after the resume (kill switch). Absent from codes written before this field existed.
+   */
+  issuedAt?: number | undefined;
 };
 
 const CODE_KEY = grantKeys.code;
 const USED_KEY = grantKeys.codeUsed;
 
 /** A random code (256 bits) stored by its hash, bound to client, redirect URI and PKCE challenge. */
-export async function issueCode(deps: Deps, grant: Omit<CodeGrant, 'expiresAt'>): Promise<string> {
+export async function issueCode(
+  deps: Deps,
+  grant: Omit<CodeGrant, 'expiresAt' | 'issuedAt'>,
+): Promise<string> {
   const code = base64url.encode(crypto.getRandomValues(new Uint8Array(32)));
-  const record: CodeGrant = { ...grant, expiresAt: deps.clock.now() + CODE_TTL_S * 1000 };
+  const now = deps.clock.now();
+  const record: CodeGrant = {
+    ...grant,
+    issuedAt: Math.floor(now / 1000),
+    expiresAt: now + CODE_TTL_S * 1000,
+  };
   await deps.store.set(CODE_KEY(sha256Hex(code)), JSON.stringify(record), CODE_TTL_S * 1000 + 5000);
   return code;
 }

@@ -2,6 +2,7 @@ import type { Application } from '../../admin/applications.js';
 import { constantTimeEqual } from '../../hash.js';
 import { OAuthError } from '../../errors.js';
 import type { Deps } from '../../deps.js';
+import { issuedBeforeCutoff, readStanding } from '../application-status.js';
 import {
   codeUnchallenged,
   markCodeUsed,
@@ -18,6 +19,13 @@ import { issueUserTokens } from './user-tokens.js';
 
 /** RFC 7636 §4.1: 43–128 unreserved characters. */
 const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
+
+/**
+ * A code stored before codes carried `issuedAt` counts as issued before any cut-off the client has:
+ * refused if it was ever suspended, served otherwise. Codes live one minute (CODE_TTL_S), so this
+ * only touches codes in flight at the deploy.
+ */
+const LEGACY_ISSUED_AT = Number.NEGATIVE_INFINITY;
 
 const invalidGrant = () => new OAuthError('invalid_grant', 'authorization code invalid, expired or used');
 
@@ -56,6 +64,11 @@ export async function authorizationCode(ctx: GrantContext, app: Application): Pr
     !constantTimeEqual(challenge, new TextEncoder().encode(grant.codeChallenge))
   ) {
     throw invalidGrant();
+  }
+  // Kill switch: a code issued before a suspension of the client or its partner gives nothing
+  // after the resume, as the tokens of that time (it is spent already: takeCode).
+  if (issuedBeforeCutoff(grant.issuedAt ?? LEGACY_ISSUED_AT, await readStanding(deps, app.clientId))) {
+    throw new OAuthError('invalid_grant', 'authorization code issued before a suspension of the client');
   }
   // ICM §7.5: no token once the legal basis is gone (a consent withdrawn since the code was given).
   const basis = await deps.consent.check({

@@ -1,5 +1,6 @@
 import type { Application } from '../../admin/applications.js';
 import { OAuthError } from '../../errors.js';
+import { issuedBeforeCutoff, readStanding } from '../application-status.js';
 import {
   deleteCibaRequest,
   loadCibaRequest,
@@ -34,6 +35,12 @@ export async function cibaGrant(ctx: GrantContext, app: Application): Promise<To
   const request = await loadCibaRequest(deps, authReqId);
   if (request === null || request.clientId !== app.clientId) {
     throw new OAuthError('invalid_grant', 'unknown auth_req_id');
+  }
+  // Kill switch: a request made before a suspension of the client or its partner, whatever its
+  // state, gives nothing after the resume; it ends here, like an auth_req_id gone (invalid_grant).
+  if (issuedBeforeCutoff(request.createdAt / 1000, await readStanding(deps, app.clientId))) {
+    await deleteCibaRequest(deps, authReqId);
+    throw new OAuthError('invalid_grant', 'auth_req_id issued before a suspension of the client');
   }
   const now = deps.clock.now();
   if (now >= request.expiresAt) {

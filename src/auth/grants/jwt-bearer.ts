@@ -2,7 +2,7 @@ import { decodeJwt } from 'jose';
 import type { Application } from '../../admin/applications.js';
 import type { Deps } from '../../deps.js';
 import { OAuthError } from '../../errors.js';
-import { readStanding } from '../application-status.js';
+import { issuedBeforeCutoff, readStanding } from '../application-status.js';
 import { authenticateClient, invalidClient } from '../client-auth.js';
 import { chargeClient, type ClientAttempt } from '../endpoint-limits.js';
 import { nobodyFor, resolveUserHint } from '../login-hint.js';
@@ -80,6 +80,10 @@ export async function jwtBearer(ctx: GrantContext, app: Application): Promise<To
   }
   // The verified assertion authenticated the client: only now is its budget charged.
   if (!ctx.clientAuthenticated) await chargeClient(deps, '/oauth2/token', app.clientId);
+  // Kill switch: an assertion signed before a suspension of the client or its partner is refused
+  // after the resume, like the tokens of that time (its jti is spent already).
+  if (issuedBeforeCutoff(claims.iat as number, await readStanding(deps, app.clientId)))
+    throw invalidGrant('assertion issued before a suspension of the client');
   if (typeof claims.sub !== 'string') throw invalidGrant('assertion has no subject');
   if (typeof claims.scope !== 'string') throw invalidGrant('assertion has no scope');
   requireGrantType(app, GRANT.jwtBearer);

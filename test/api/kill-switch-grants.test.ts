@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { resumeApplication, suspendApplication } from '../../src/admin/kill-switch.js';
+import { sha256Hex } from '../../src/hash.js';
+import { grantKeys } from '../../src/store/keys.js';
+import { codeFor, exchange } from '../support/authorize.js';
+import { flowsPlatform, formPost, GRANTS, grantAssertion, type FlowsPlatform } from '../support/flows.js';
+
+/**
+ * The kill switch and what a client holds that is not a token: a JWT-bearer assertion signed
+ * before a suspension, and an authorization code stored before codes carried their issue time.
+ * The socket scenarios for codes and CIBA requests are in test/e2e/kill-switch-grants.test.ts.
+ */
+
+/** Past the suspension's cut-off, which lies one second after it (src/admin/kill-switch.ts). */
+const CUTOFF_PASSED_MS = 2_000;
+
+async function suspendAndResume(p: FlowsPlatform): Promise<void> {
+  await suspendApplication(p.deps, p.client.clientId);
+  p.clock.advance(CUTOFF_PASSED_MS);
+  await resumeApplication(p.deps, p.client.clientId);
+}
+
+const jwtBearer = (p: FlowsPlatform, assertion: string) =>
+  formPost(p.app, '/oauth2/token', { grant_type: GRANTS.jwtBearer, assertion, client_id: p.client.clientId });
+
+/** A code as a platform of the previous version stored it: without `issuedAt`. */
+async function withoutIssuedAt(p: FlowsPlatform, code: string): Promise<void> {
+  const key = grantKeys.code(sha256Hex(code));
+  const record = JSON.parse((await p.deps.store.get(key)) as string) as Record<string, unknown>;
+  expect(record.issuedAt).toBe(Math.floor(p.clock.now() / 1000));
+  delete record.issuedAt;
+  await p.deps.store.set(key, JSON.stringify(record), 60_000);
+}
+
+describe('kill switch: JWT-bearer assertions', () => {
+  it('refuses an assertion signed before a suspension, presented after the resume', async () => {
+    const p = await flowsPlatform();
+    const old = await grantAssertion(p.client, p.clock);
+    await suspendAndResume(p);
+    const res = await jwtBearer(p, old);
+    expect([res.status, await res.json()]).toEqual([
+      400,
+      { error: 'invalid_grant', error_description: 'assertion issued before a suspension of the client' },
+    ]);
+    expect((await jwtBearer(p, await grantAssertion(p.client, p.clock))).status).toBe(200);
+  });
+});
+
+describe('kill switch: codes stored without their issue time (before the deploy)', () => {
+  it('serves such a code of an application never suspended', async () => {
+    const p = await flowsPlatform();
+    const { code, verifier } = await codeFor(p);
+    await withoutIssuedAt(p, code);
+    expect((await exchange(p, code, verifier)).status).toBe(200);
+  });
+
+  it('refuses such a code of an application suspended once, as issued before the cut-off', async () => {
+    const p = await flowsPlatform();
+    await suspendAndResume(p);
+    const fresh = await codeFor(p);
+    expect((await exchange(p, fresh.code, fresh.verifier)).status).toBe(200);
+    const { code, verifier } = await codeFor(p);
+    await withoutIssuedAt(p, code);
+    const res = await exchange(p, code, verifier);
+    expect([res.status, await res.json()]).toEqual([
+      400,
+      {
+        error: 'invalid_grant',
+        error_description: 'authorization code issued before a suspension of the client',
+      },
+    ]);
+  });
+});
