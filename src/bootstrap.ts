@@ -21,6 +21,7 @@ import { SandboxNetwork } from './network/sandbox.js';
 import { Pseudonymizer } from './privacy/pseudonym.js';
 import { DEFAULT_PLANS } from './ratelimit/plans.js';
 import { SANDBOX_SUBSCRIBERS, seedSandboxPartner, servesSandbox } from './sandbox-seed.js';
+import { StoreOutageLog } from './store/outage-log.js';
 import type { Store } from './store/port.js';
 
 export type BuildOptions = {
@@ -48,6 +49,8 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
   const clock = options.clock ?? systemClock;
   const metrics = options.metrics ?? new Metrics();
   const logger = options.logger ?? createLogger(config.logLevel);
+  const storeOutage = new StoreOutageLog(logger, clock);
+  options.store.watch?.(storeOutage);
   const keyOptions = { clock, retentionSeconds: config.accessTokenTtlSeconds + RETENTION_MARGIN_S };
   const keys =
     options.keys ??
@@ -124,6 +127,7 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
     // A copy: an operator (or a test) adding a plan changes this platform, not the defaults.
     plans: { ...DEFAULT_PLANS },
     metrics,
+    storeOutage,
   };
   return built.deps;
 }
@@ -132,12 +136,14 @@ export async function buildDeps(config: Config, options: BuildOptions): Promise<
  * The same platform over another connection to the same store: what a Worker builds per request,
  * since a connection there lives no longer than its request (DESIGN §3). Everything else (keys,
  * the token and application caches, the pseudonymizer) is shared; only the store-bound services
- * are bound anew, which costs a few allocations.
+ * are bound anew, which costs a few allocations. The outage log stays the isolate's: the new
+ * connection's first success ends an outage that earlier connections saw begin.
  */
 export function onStore(deps: Deps, store: Store): Deps {
   if (!(deps.consent instanceof StoreConsentService)) {
     throw new Error('onStore: the consent service is not bound to the store');
   }
+  store.watch?.(deps.storeOutage);
   const applications = deps.applications.on(store);
   const consent = deps.consent.on(store, applications);
   const partners = deps.partners.on(store);

@@ -15,6 +15,7 @@ import type { Metrics } from './metrics/platform.js';
 import type { NetworkBackend } from './network/port.js';
 import type { Pseudonymizer } from './privacy/pseudonym.js';
 import type { Plan } from './ratelimit/plans.js';
+import type { StoreOutageLog } from './store/outage-log.js';
 import type { Store } from './store/port.js';
 
 /** Everything a request needs, built once by the runtime entry (node.ts, worker.ts) or a test. */
@@ -46,4 +47,6 @@ export type Deps = {
   plans: Record<string, Plan>;
   /** The process's (or Worker isolate's) Prometheus series, recorded where outcomes are known. */
   metrics: Metrics;
+  /** The process's (or Worker isolate's) store outage: logged when it begins, lasts and ends. */
+  storeOutage: StoreOutageLog;
 };

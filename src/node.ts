@@ -39,7 +39,6 @@ async function main(): Promise<void> {
       url: config.redisUrl,
       clusterNodes: config.redisClusterNodes,
       keyPrefix: config.redisKeyPrefix,
-      logger,
     });
     await store.connect();
   } else {

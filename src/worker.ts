@@ -78,7 +78,7 @@ async function build(env: Record<string, unknown>): Promise<Platform | null> {
   const openStore =
     redisUrl === undefined
       ? undefined
-      : () => new RedisStore({ url: redisUrl, keyPrefix: config.redisKeyPrefix, logger, perRequest: true });
+      : () => new RedisStore({ url: redisUrl, keyPrefix: config.redisKeyPrefix, perRequest: true });
   // Redis: the shared deps hold a connection of their own only while the sandbox is seeded; every
   // request then runs on its own connection (requestDeps below).
   const store: Store = openStore?.() ?? new MemoryStore(systemClock);

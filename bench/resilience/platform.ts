@@ -31,7 +31,6 @@ async function main(): Promise<void> {
     url: config.redisUrl,
     clusterNodes: config.redisClusterNodes,
     keyPrefix: config.redisKeyPrefix,
-    logger,
   });
   await store.connect();
   await store.ping();

@@ -1,5 +1,6 @@
 import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { RegistryLostError } from '../admin/applications.js';
 import { ApiError, OAuthError } from '../errors.js';
 import { StoreUnavailableError } from '../store/port.js';
 import type { Env } from './env.js';
@@ -20,7 +21,7 @@ export const onError: ErrorHandler<Env> = (err, c) => {
   const oauth = err instanceof OAuthError || c.req.path.startsWith('/oauth2/');
   const failure = oauth ? toOAuthError(err) : toApiError(err);
   c.get('deps')?.metrics.failed(err, { status: failure.status, code: codeOf(failure) });
-  if (failure.status >= 500) {
+  if (failure.status >= 500 && !refusedByStoreOutage(c, err, correlator)) {
     c.get('deps')?.logger.error('request failed', {
       correlator,
       method: c.req.method,
@@ -35,6 +36,19 @@ export const onError: ErrorHandler<Env> = (err, c) => {
     c.header('Retry-After', String(retryAfterOf(err)));
   return respond(c, failure);
 };
+
+/**
+ * A call refused because the store cannot be reached goes to the outage log (one line when the
+ * outage begins, a summary while it lasts), not one line per call; true when it went there. A
+ * lost registry is not an outage (the store answers) and keeps its line per call.
+ */
+export function refusedByStoreOutage(c: Context<Env>, err: unknown, correlator: string): boolean {
+  if (!(err instanceof StoreUnavailableError) || err instanceof RegistryLostError) return false;
+  const outage = c.get('deps')?.storeOutage;
+  if (outage === undefined) return false;
+  outage.refused(err, { correlator, method: c.req.method, path: c.req.path });
+  return true;
+}
 
 const hasHeader = (headers: Record<string, string>, name: string) =>
   Object.keys(headers).some((h) => h.toLowerCase() === name);

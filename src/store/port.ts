@@ -93,7 +93,15 @@ export interface Store {
   unhit(key: string, rules: readonly RateLimitRule[], now: number): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Tells an engine that can fail whom to tell of its first success after an outage
+   * (store/outage-log.ts). The memory engine never fails and has none.
+   */
+  watch?(outage: OutageWatch): void;
 }
+
+/** What an engine reads per command (a boolean) and calls once when it answers again. */
+export type OutageWatch = { readonly active: boolean; ended(): void };
 
 /** The store cannot be reached. The platform fails closed on it: 503, never a bypass. */
 export class StoreUnavailableError extends Error {

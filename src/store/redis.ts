@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { Cluster, Redis } from 'ioredis';
-import type { Logger } from '../log.js';
 import {
   checkOps,
   checkRules,
@@ -11,6 +10,7 @@ import {
   windowOf,
   type RateLimitResult,
   type RateLimitRule,
+  type OutageWatch,
   type Store,
   type StoreOp,
   type StoreReply,
@@ -24,7 +24,7 @@ type Script = { source: string; sha: string };
 
 const script = (source: string): Script => ({ source, sha: sha1(source) });
 
-export type RedisStoreOptions = RedisClientOptions & { logger?: Logger };
+export type RedisStoreOptions = RedisClientOptions;
 
 /**
  * The shared engine, on one Redis server or a Redis Cluster (redis-client.ts). Fails fast while
@@ -41,23 +41,23 @@ export class RedisStore implements Store {
     unhit: script(UNHIT),
   };
   private scriptsLoaded: Promise<void> = Promise.resolve();
-  private down = false;
+  private outage: OutageWatch | undefined;
 
   constructor(options: RedisStoreOptions) {
     this.client = createRedisClient(options);
-    const log = options.logger;
-    // Connection errors surface per command as 503; the client keeps reconnecting. One log line
-    // per outage, not one per reconnection attempt.
-    this.client.on('error', (error: Error) => {
-      if (!this.down) log?.warn('redis unavailable', { error: error.message });
-      this.down = true;
-    });
+    // Connection errors surface per command as 503 and the client keeps reconnecting. They are
+    // logged per outage by the refused calls (store/outage-log.ts), not here: a Worker's
+    // connection lives one request, and a frozen server raises no connection error at all.
+    this.client.on('error', () => {});
     // Every (re)connection may reach a server with an empty script cache (restart, failover).
     this.client.on('ready', () => {
-      if (this.down) log?.info('redis available again');
-      this.down = false;
       if (!options.perRequest) this.scriptsLoaded = this.loadScripts().catch(() => {});
     });
+  }
+
+  /** The outage of the process or isolate: this connection's first success after one ends it. */
+  watch(outage: OutageWatch): void {
+    this.outage = outage;
   }
 
   /** Connects and loads the scripts. Tolerates a server that is down at start. */
@@ -78,11 +78,15 @@ export class RedisStore implements Store {
   }
 
   private async run<T>(op: () => Promise<T>): Promise<T> {
+    let result: T;
     try {
-      return await op();
+      result = await op();
     } catch (error) {
       throw new StoreUnavailableError(error);
     }
+    // Every command passes here: a boolean read while the store is up.
+    if (this.outage?.active === true) this.outage.ended();
+    return result;
   }
 
   /** EVALSHA; on NOSCRIPT (restart, SCRIPT FLUSH) EVAL, which also puts the script back in the cache. */

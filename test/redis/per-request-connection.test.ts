@@ -1,7 +1,13 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StoreUnavailableError } from '../../src/store/port.js';
+import { createApp } from '../../src/app.js';
+import { buildDeps, onStore } from '../../src/bootstrap.js';
+import { ManualClock } from '../../src/clock.js';
+import { parseConfig } from '../../src/config.js';
+import { MemoryStore } from '../../src/store/memory.js';
+import { StoreUnavailableError, type Store } from '../../src/store/port.js';
 import { RedisStore } from '../../src/store/redis.js';
+import { capturingLogger } from '../support/log-lines.js';
 import { freePort, OwnRedis } from '../support/redis-server.js';
 
 /**
@@ -61,5 +67,44 @@ describe('per-request Redis connection', () => {
       own.thaw();
       await store.close();
     }
+  });
+
+  it("logs an outage once per isolate: a later request's own connection ends it", async () => {
+    // What src/worker.ts builds: the isolate's deps, and each request's deps on its own connection.
+    const clock = new ManualClock();
+    const { logger, lines } = capturingLogger('info');
+    const config = parseConfig({ NODE_ENV: 'test', PUBLIC_URL: 'http://gateway.test' });
+    const deps = await buildDeps(config, { store: new MemoryStore(clock), clock, logger });
+    const app = createApp(deps, {
+      requestDeps: (c) => onStore(deps, (c.env as { store: Store }).store),
+    });
+    const ready = async (url: string, correlator: string) => {
+      const store = new RedisStore({ url, keyPrefix: 'per-request:', perRequest: true });
+      try {
+        await store.connect();
+        return (await app.request('/ready', { headers: { 'x-correlator': correlator } }, { store })).status;
+      } finally {
+        await store.close();
+      }
+    };
+    const nobody = `redis://127.0.0.1:${await freePort()}`;
+
+    const refused = [];
+    for (let i = 0; i < 5; i++) refused.push(await ready(nobody, `down-${i}`));
+    expect(refused).toEqual([503, 503, 503, 503, 503]);
+    clock.advance(2_000);
+    expect(await ready(own.url, 'back')).toBe(200);
+    expect(await ready(own.url, 'after')).toBe(200);
+    expect(lines.map(({ time: _time, ...line }) => line)).toEqual([
+      {
+        level: 'error',
+        msg: 'store unavailable',
+        correlator: 'down-0',
+        method: 'GET',
+        path: '/ready',
+        error: expect.stringMatching(/^store unavailable: /),
+      },
+      { level: 'info', msg: 'store available again', downMs: 2_000, refused: 5 },
+    ]);
   });
 });
