@@ -21,7 +21,9 @@ export const onError: ErrorHandler<Env> = (err, c) => {
   const oauth = err instanceof OAuthError || c.req.path.startsWith('/oauth2/');
   const failure = oauth ? toOAuthError(err) : toApiError(err);
   c.get('deps')?.metrics.failed(err, { status: failure.status, code: codeOf(failure) });
-  if (failure.status >= 500 && !refusedByStoreOutage(c, err, correlator)) {
+  // A lost registry has its own alert, once a minute (admin/applications.ts): no line per call.
+  const alerted = err instanceof RegistryLostError;
+  if (failure.status >= 500 && !alerted && !refusedByStoreOutage(c, err, correlator)) {
     c.get('deps')?.logger.error('request failed', {
       correlator,
       method: c.req.method,
@@ -40,7 +42,7 @@ export const onError: ErrorHandler<Env> = (err, c) => {
 /**
  * A call refused because the store cannot be reached goes to the outage log (one line when the
  * outage begins, a summary while it lasts), not one line per call; true when it went there. A
- * lost registry is not an outage (the store answers) and keeps its line per call.
+ * lost registry is not an outage (the store answers): its alert is the registry's own.
  */
 export function refusedByStoreOutage(c: Context<Env>, err: unknown, correlator: string): boolean {
   if (!(err instanceof StoreUnavailableError) || err instanceof RegistryLostError) return false;

@@ -137,8 +137,9 @@ describe('F4: a store that lost the application registry is unavailable, never 4
       const wrong = await requestDemoToken(p.base, 'wrong-secret');
       expect([wrong.status, await wrong.json()]).toEqual([503, TEMPORARILY]);
     }
-    // One alert for the whole outage, not one per request.
+    // One alert for the whole outage, and no line per refused request.
     expect(alerts(p.lines)).toHaveLength(1);
+    expect(p.lines.filter((l) => l.includes('request failed'))).toEqual([]);
 
     // The operator restores the records: the same token and secret work at once (nothing cached).
     await seedSandbox(p.deps);
