@@ -11,14 +11,16 @@ import { redisUrl, uniquePrefix } from './support/server.js';
 
 /**
  * Concurrent admin edits of one record across two Node instances (two OS processes) on one real
- * Redis: a suspension at A meets 20 edits of the same record at B, all in flight at once. Every
+ * Redis: a suspension at A lands amid 80 edits of the same record at B, 20 in flight at any time. Every
  * edit is a compare-and-set (src/admin/record-update.ts), so none undoes another: the record ends
  * suspended with the suspension's cut-off, and every edit that answered 2xx is in it. An edit
  * that lost every attempt answers 409 ABORTED, and the operator asks again.
  */
 
 const PUBLIC_URL = 'http://gateway.test';
-const EDITS = 20;
+/** 20 editors at B, each sending its edits one after another: 20 in flight all along. */
+const EDITORS = 20;
+const ROUNDS = 4;
 const SCOPE = 'dpv:FraudPreventionAndDetection sim-swap:check';
 /** The kill switch's cut-off lies one second past the suspension (src/admin/kill-switch.ts). */
 const CUTOFF_MARGIN_MS = 1000;
@@ -92,6 +94,28 @@ async function suspendAt(url: string, path: string, admin: string) {
   }
 }
 
+type Answer = Awaited<ReturnType<typeof answer>>;
+
+/**
+ * The edits, EDITORS at a time, and the suspension sent once half of them have answered, so that
+ * it lands while the rest are in flight (whatever the speed of the machine).
+ */
+async function amid<T>(edit: (n: number) => Promise<Answer>, suspend: () => Promise<T>) {
+  let answered = 0;
+  let halfway!: () => void;
+  const started = new Promise<void>((resolve) => (halfway = resolve));
+  const editors = Array.from({ length: EDITORS }, async (_, e) => {
+    const answers: Answer[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      answers.push(await edit(e * ROUNDS + r));
+      if (++answered === (EDITORS * ROUNDS) / 2) halfway();
+    }
+    return answers;
+  });
+  const suspension = await started.then(suspend);
+  return { suspension, edits: (await Promise.all(editors)).flat() };
+}
+
 describe('concurrent admin edits across two instances on one Redis', () => {
   let admin: string;
   let partnerId: string;
@@ -103,7 +127,7 @@ describe('concurrent admin edits across two instances on one Redis', () => {
     partnerId = ((await partner.json()) as { partnerId: string }).partnerId;
   });
 
-  it('a suspension at A and 20 secret rotations at B: suspended with its cut-off, no rotation lost', async () => {
+  it('a suspension at A and 80 secret rotations at B: suspended with its cut-off, no rotation lost', async () => {
     const created = await call(
       a.url,
       'POST',
@@ -115,10 +139,10 @@ describe('concurrent admin edits across two instances on one Redis', () => {
     const { clientId } = (await created.json()) as { clientId: string };
     const base = `/admin/v1/partners/${partnerId}/applications/${clientId}`;
 
-    const rotations = Array.from({ length: EDITS }, () =>
-      call(b.url, 'POST', `${base}/secrets`, admin, {}).then(answer),
+    const { suspension, edits: rotated } = await amid(
+      () => call(b.url, 'POST', `${base}/secrets`, admin, {}).then(answer),
+      () => suspendAt(a.url, base, admin),
     );
-    const [suspension, ...rotated] = await Promise.all([suspendAt(a.url, base, admin), ...rotations]);
 
     expect(suspension.status).toBe(200);
     expect(suspension.body).toMatchObject({ clientId, status: 'suspended' });
@@ -156,40 +180,45 @@ describe('concurrent admin edits across two instances on one Redis', () => {
     }
   }, 60_000);
 
-  it('a partner suspension at A and 20 partner updates at B: suspended with its cut-off, the last update kept', async () => {
-    const created = await call(a.url, 'POST', '/admin/v1/partners', admin, { name: 'Globex' });
-    expect(created.status).toBe(201);
-    const { partnerId: id } = (await created.json()) as { partnerId: string };
-    const path = `/admin/v1/partners/${id}`;
+  // Three partners: the edit that would undo the suspension must read just before it and write
+  // just after, so each round is one more chance for an unguarded write to show.
+  it.each([1, 2, 3])(
+    'a partner suspension at A and 80 partner updates at B: suspended with its cut-off, one whole update kept (partner %i)',
+    async () => {
+      const created = await call(a.url, 'POST', '/admin/v1/partners', admin, { name: 'Globex' });
+      expect(created.status).toBe(201);
+      const { partnerId: id } = (await created.json()) as { partnerId: string };
+      const path = `/admin/v1/partners/${id}`;
 
-    const updates = Array.from({ length: EDITS }, (_, i) =>
-      call(b.url, 'PATCH', path, admin, {
-        name: `Globex ${i}`,
-        contact: { email: `ops-${i}@globex.example` },
-      }).then(answer),
-    );
-    const [suspension, ...updated] = await Promise.all([suspendAt(a.url, path, admin), ...updates]);
+      const { suspension, edits: updated } = await amid(
+        (i) =>
+          call(b.url, 'PATCH', path, admin, {
+            name: `Globex ${i}`,
+            contact: { email: `ops-${i}@globex.example` },
+          }).then(answer),
+        () => suspendAt(a.url, path, admin),
+      );
+      expect(suspension.status).toBe(200);
+      expect(suspension.body).toMatchObject({ partnerId: id, status: 'suspended' });
+      const names: string[] = [];
+      for (const r of updated) {
+        if (r.status === 200) names.push((r.body as { name: string }).name);
+        else expect(r).toEqual({ status: 409, body: ABORTED });
+      }
+      expect(names.length).toBeGreaterThan(0);
 
-    expect(suspension.status).toBe(200);
-    expect(suspension.body).toMatchObject({ partnerId: id, status: 'suspended' });
-    const names: string[] = [];
-    for (const r of updated) {
-      if (r.status === 200) names.push((r.body as { name: string }).name);
-      else expect(r).toEqual({ status: 409, body: ABORTED });
-    }
-    expect(names.length).toBeGreaterThan(0);
-
-    const record = await operator.deps.partners.get(id);
-    expect(record?.status).toBe('suspended');
-    expect(record?.tokensNotBefore).toBeGreaterThanOrEqual(suspension.from + CUTOFF_MARGIN_MS);
-    expect(record?.tokensNotBefore).toBeLessThanOrEqual(suspension.to + CUTOFF_MARGIN_MS);
-    // Name and contact of one update that answered 200, together: no edit half-applied.
-    const i = names.indexOf(record?.name as string);
-    expect(i).toBeGreaterThanOrEqual(0);
-    expect(record?.contact).toEqual({
-      email: `ops-${(record?.name as string).slice('Globex '.length)}@globex.example`,
-    });
-    const read = await answer(await call(b.url, 'GET', path, admin));
-    expect(read.body).toMatchObject({ status: 'suspended', name: record?.name });
-  }, 60_000);
+      const record = await operator.deps.partners.get(id);
+      expect(record?.status).toBe('suspended');
+      expect(record?.tokensNotBefore).toBeGreaterThanOrEqual(suspension.from + CUTOFF_MARGIN_MS);
+      expect(record?.tokensNotBefore).toBeLessThanOrEqual(suspension.to + CUTOFF_MARGIN_MS);
+      // Name and contact of one update that answered 200, together: no edit half-applied.
+      expect(names).toContain(record?.name);
+      expect(record?.contact).toEqual({
+        email: `ops-${(record?.name as string).slice('Globex '.length)}@globex.example`,
+      });
+      const read = await answer(await call(b.url, 'GET', path, admin));
+      expect(read.body).toMatchObject({ status: 'suspended', name: record?.name });
+    },
+    60_000,
+  );
 });
