@@ -1,9 +1,11 @@
 import type { JWK } from 'jose';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
+import { ApiError } from '../errors.js';
 import type { StoreReads } from '../store/batch.js';
 import { StoreUnavailableError, type Store } from '../store/port.js';
 import { applicationKeys } from '../store/keys.js';
+import { createRecord, seedRecord, updateRecord, type Change } from './record-update.js';
 
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
 
@@ -180,10 +182,52 @@ export class ApplicationRegistry {
     return app;
   }
 
+  /**
+   * Onboards a new application: written only where no record is (ALREADY_EXISTS otherwise), so
+   * that a creation never overwrites a live record.
+   */
+  async create(app: Application): Promise<void> {
+    await createRecord(this.store, KEY(app.clientId), app);
+    await this.written(app.clientId);
+  }
+
+  /**
+   * Edits the record by compare-and-set (admin/record-update.ts): `change` is applied to the
+   * record as stored, and again to a fresh read when a concurrent edit landed first, so that no
+   * edit undoes another (a credential rotation never reverts a suspension). The record as
+   * written; NOT_FOUND when absent, 503 when the registry is lost, ABORTED (409) when every
+   * attempt lost its race.
+   */
+  async update(clientId: string, change: Change<Application>): Promise<Application> {
+    const done = await updateRecord(this.store, KEY(clientId), change);
+    if (done === null) {
+      await this.get(clientId); // a lost registry answers 503, never 404
+      throw new ApiError('NOT_FOUND');
+    }
+    this.state.recent.delete(clientId);
+    return done.record;
+  }
+
+  /** The sandbox seed's fixed record (admin/record-update.ts seedRecord). */
+  async seed(app: Application, merge: Change<Application>): Promise<Application> {
+    const written = await seedRecord(this.store, KEY(app.clientId), app, merge);
+    await this.written(app.clientId);
+    return written;
+  }
+
+  /**
+   * Writes the record whatever the store holds: for fixtures only. The platform onboards with
+   * `create` and edits with `update`, never a blind write over a record another request may be
+   * changing.
+   */
   async put(app: Application): Promise<void> {
     await this.store.set(KEY(app.clientId), JSON.stringify(app));
+    await this.written(app.clientId);
+  }
+
+  private async written(clientId: string): Promise<void> {
     await this.store.set(MARKER_KEY, String(this.clock.now()));
-    this.state.recent.delete(app.clientId);
+    this.state.recent.delete(clientId);
   }
 
   /**
@@ -209,15 +253,14 @@ export class ApplicationRegistry {
   }
 
   /**
-   * Replaces a legacy secret record by its current form after a successful use. Read from the
-   * store, and written only while the record still holds `from`: a change made
-   * meanwhile (suspension, a new secret) is never overwritten with a stale copy.
+   * Replaces a legacy secret record by its current form after a successful use, by
+   * compare-and-set and only while the record still holds `from`: a change made meanwhile
+   * (suspension, a new secret) is never overwritten with a stale copy.
    */
   async upgradeSecretHash(clientId: string, from: string, to: string): Promise<void> {
-    const raw = await this.store.get(KEY(clientId));
-    if (raw === null) return;
-    const app = JSON.parse(raw) as Application;
-    if (app.secretHash !== from) return;
-    await this.put({ ...app, secretHash: to });
+    await updateRecord<Application>(this.store, KEY(clientId), (app) =>
+      app.secretHash === from ? { ...app, secretHash: to } : app,
+    );
+    this.state.recent.delete(clientId);
   }
 }

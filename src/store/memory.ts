@@ -79,6 +79,13 @@ export class MemoryStore implements Store {
     return true;
   }
 
+  async replace(key: string, expected: string | null, value: string): Promise<boolean> {
+    // Synchronous between the read and the write: nothing interleaves, so it is atomic.
+    if ((this.live(key)?.value ?? null) !== expected) return false;
+    this.write(key, value, undefined);
+    return true;
+  }
+
   async take(key: string): Promise<string | null> {
     const entry = this.live(key);
     if (entry === undefined) return null;

@@ -66,6 +66,14 @@ export interface Store {
    * A TTL ≤ 0 claims an already expired value: true when absent, and nothing is kept.
    */
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Compare-and-set: writes `value` only when the key holds exactly `expected` now (null: the
+   * key is absent), in one atomic step; true when written. The value is kept without a TTL: for
+   * records edited by read-modify-write (the application and partner registries), so that two
+   * concurrent edits cannot undo each other: the one that read a stale copy is refused and reads
+   * again. One key per call, so cluster-safe whatever the key's tag.
+   */
+  replace(key: string, expected: string | null, value: string): Promise<boolean>;
   /** Reads and deletes in one atomic step; null when absent. For single-use grants. */
   take(key: string): Promise<string | null>;
   del(key: string): Promise<boolean>;

@@ -41,6 +41,22 @@ end
 return 0
 `;
 
+/**
+ * Compare-and-set (Store.replace). KEYS[1]: the record. ARGV[1]: '1' when the key must be
+ * absent, '0' when it must hold ARGV[2]; ARGV[3]: the new value, written without a TTL (SET
+ * drops any). Returns 1 when written, 0 when the key held something else.
+ */
+export const REPLACE = `
+local current = redis.call('GET', KEYS[1])
+if ARGV[1] == '1' then
+  if current then return 0 end
+elseif current ~= ARGV[2] then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[3])
+return 1
+`;
+
 /** GET then DEL, atomically (GETDEL needs Redis 6.2; this runs on older servers too). */
 export const TAKE = `
 local v = redis.call('GET', KEYS[1])

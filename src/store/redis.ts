@@ -16,7 +16,7 @@ import {
   type StoreReply,
 } from './port.js';
 import { createRedisClient, type RedisClient, type RedisClientOptions } from './redis-client.js';
-import { BATCH, HIT, TAKE, UNHIT } from './redis-scripts.js';
+import { BATCH, HIT, REPLACE, TAKE, UNHIT } from './redis-scripts.js';
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
 
@@ -39,6 +39,7 @@ export class RedisStore implements Store {
     take: script(TAKE),
     batch: script(BATCH),
     unhit: script(UNHIT),
+    replace: script(REPLACE),
   };
   private scriptsLoaded: Promise<void> = Promise.resolve();
   private outage: OutageWatch | undefined;
@@ -186,6 +187,12 @@ export class RedisStore implements Store {
     if (ttlMs <= 0) return (await this.run(() => this.client.exists(key))) === 0;
     const ok = await this.run(() => this.client.set(key, value, 'PX', Math.ceil(ttlMs), 'NX'));
     return ok === 'OK';
+  }
+
+  /** One script on one key: atomic, and on a cluster it runs on that key's master. */
+  async replace(key: string, expected: string | null, value: string): Promise<boolean> {
+    const args = expected === null ? ['1', '', value] : ['0', expected, value];
+    return Number(await this.evalScript(this.scripts.replace, [key], args)) === 1;
   }
 
   async take(key: string): Promise<string | null> {

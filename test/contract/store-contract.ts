@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { batchContract } from './batch-contract.js';
 import { hitContract } from './hit-contract.js';
 import { keyspace, type StoreHarness } from './harness.js';
+import { replaceContract } from './replace-contract.js';
 
 export type { StoreHarness } from './harness.js';
 
@@ -175,6 +176,7 @@ export function storeContract(engine: string, setup: () => Promise<StoreHarness>
       });
     });
 
+    replaceContract(() => ({ h, k }));
     hitContract(() => ({ h, k }));
     batchContract(() => ({ h, k }));
   });

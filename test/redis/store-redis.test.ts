@@ -41,12 +41,14 @@ describe('RedisStore', () => {
   const now = Date.UTC(2026, 0, 15, 12, 0, 0);
 
   it('loads its scripts at connection and runs them by EVALSHA', async () => {
-    expect(await raw.script('EXISTS', store.scripts.hit.sha, store.scripts.take.sha)).toEqual([1, 1]);
+    const shas = Object.values(store.scripts).map((s) => s.sha);
+    expect(await raw.script('EXISTS', ...shas)).toEqual(shas.map(() => 1));
     const evalsha = vi.spyOn(store.client, 'evalsha');
     const evalSource = vi.spyOn(store.client, 'eval');
     await store.hit('scripts', rules, now);
     await store.take('scripts');
-    expect(evalsha).toHaveBeenCalledTimes(2);
+    await store.replace('scripts', null, 'v');
+    expect(evalsha).toHaveBeenCalledTimes(3);
     expect(evalSource).not.toHaveBeenCalled();
   });
 

@@ -5,7 +5,7 @@ import type { Application } from '../applications.js';
 import { resumeApplication, suspendApplication } from '../kill-switch.js';
 import type { Partner } from '../partners.js';
 import { matches, newId, paginate, type ListFilter, type Page } from './partners-service.js';
-import { registerKey } from './key-credentials.js';
+import { newKey, withKey } from './key-credentials.js';
 import { planOf } from './plans.js';
 import { reaches, type AdminPrincipal } from './roles.js';
 
@@ -39,43 +39,48 @@ export type ScopeCatalogue = ReadonlyMap<string, string>;
 
 const DEFAULT_PLAN = 'standard';
 
+/**
+ * Onboards an application under a generated id, written only where no record is. `clientId`:
+ * the sandbox seed's fixed id, written again on every start: the record takes the seed's fields
+ * but keeps the status and token cut-off it has, so that a start never resumes a suspended
+ * application.
+ */
 export async function createApplication(
   deps: Deps,
   catalogue: ScopeCatalogue | undefined,
   partner: Partner,
   input: ApplicationInput,
-  clientId = newId('app'),
+  clientId?: string,
 ): Promise<Application> {
   const { jwks, jwksUri, ...fields } = input;
-  const app = {
+  const fresh = {
     status: 'active',
     plan: DEFAULT_PLAN,
     twoLeggedApis: [],
     ...fields,
-    clientId,
+    clientId: clientId ?? newId('app'),
     partnerId: partner.partnerId,
   } as Application;
-  await check(deps, catalogue, { ...app, jwks, jwksUri });
+  await check(deps, catalogue, { ...fresh, jwks, jwksUri });
+  const keys = { jwks, jwksUri };
+  // Keys given with the fields become a key credential (key-credentials.ts), so that they expire
+  // as every credential does.
+  const app = hasKeys(keys) ? withKey(fresh, await newKey(deps, fresh, keys)) : fresh;
   // The index first: a record without its index entry would be invisible to listings.
-  await deps.store.setAdd(registryKeys.applicationsOf(partner.partnerId), clientId);
-  return withKeys(deps, app, { jwks, jwksUri });
-}
-
-/**
- * Keys given with the application's fields become a key credential (key-credentials.ts), so that
- * they expire as every credential does; without keys the record is written as it is.
- */
-async function withKeys(
-  deps: Deps,
-  app: Application,
-  keys: Pick<ApplicationInput, 'jwks' | 'jwksUri'>,
-): Promise<Application> {
-  if (keys.jwks === undefined && keys.jwksUri === undefined) {
-    await deps.applications.put(app);
+  await deps.store.setAdd(registryKeys.applicationsOf(partner.partnerId), app.clientId);
+  if (clientId === undefined) {
+    await deps.applications.create(app);
     return app;
   }
-  return (await registerKey(deps, app, keys)).application;
+  return deps.applications.seed(app, (current) => ({
+    ...app,
+    status: current.status,
+    tokensNotBefore: current.tokensNotBefore,
+  }));
 }
+
+const hasKeys = (keys: Pick<ApplicationInput, 'jwks' | 'jwksUri'>) =>
+  keys.jwks !== undefined || keys.jwksUri !== undefined;
 
 /** The partner's application, or 404 when absent, another partner's, or out of reach. */
 export async function applicationFor(
@@ -101,6 +106,10 @@ export async function listApplications(
   return paginate(apps, filter);
 }
 
+/**
+ * Applies the patch to the record as stored (again after a lost race: a concurrent suspension or
+ * rotation is kept), checked on every attempt against what it would write.
+ */
 export async function updateApplication(
   deps: Deps,
   catalogue: ScopeCatalogue,
@@ -108,9 +117,17 @@ export async function updateApplication(
   patch: ApplicationInput,
 ): Promise<Application> {
   const { jwks, jwksUri, ...fields } = patch;
-  const updated = { ...app, ...fields, clientId: app.clientId, partnerId: app.partnerId } as Application;
-  await check(deps, catalogue, { ...updated, jwks, jwksUri });
-  return withKeys(deps, updated, { jwks, jwksUri });
+  const keys = { jwks, jwksUri };
+  const patched = (current: Application) =>
+    ({ ...current, ...fields, clientId: current.clientId, partnerId: current.partnerId }) as Application;
+  await check(deps, catalogue, { ...patched(app), ...keys });
+  // The key's lifetime follows the plan the patch sets, if any.
+  const key = hasKeys(keys) ? await newKey(deps, patched(app), keys) : undefined;
+  return deps.applications.update(app.clientId, async (current) => {
+    const updated = patched(current);
+    await check(deps, catalogue, { ...updated, ...keys });
+    return key === undefined ? updated : withKey(updated, key);
+  });
 }
 
 /** Suspended first (the kill switch refuses its tokens everywhere), then removed. */

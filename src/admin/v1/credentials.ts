@@ -27,16 +27,6 @@ export async function issueSecret(
   if (ttl > policy.maxSeconds)
     throw new ApiError('OUT_OF_RANGE', `expiresInSeconds: at most ${policy.maxSeconds} on plan ${app.plan}.`);
   const overlapEnd = now + (options.overlapSeconds ?? DEFAULT_OVERLAP_SECONDS) * 1000;
-  const previous = endOverlap(app.credentials ?? [], 'client_secret', overlapEnd);
-  // A secret from before credentials existed becomes one, so that it expires with the overlap too.
-  if (app.secretHash !== undefined)
-    previous.push({
-      id: 'legacy',
-      kind: 'client_secret',
-      hash: app.secretHash,
-      createdAt: now,
-      expiresAt: overlapEnd,
-    });
   const credential: SecretCredential = {
     id: `cred-${base64url.encode(crypto.getRandomValues(new Uint8Array(9)))}`,
     kind: 'client_secret',
@@ -44,9 +34,21 @@ export async function issueSecret(
     createdAt: now,
     expiresAt: now + ttl * 1000,
   };
-  const kept = pruned(previous, now);
-  const application: Application = { ...app, secretHash: undefined, credentials: [...kept, credential] };
-  await deps.applications.put(application);
+  // Applied to the record as stored (again after a lost race): a rotation keeps whatever a
+  // concurrent edit wrote, its suspension and the other rotations' secrets included.
+  const application = await deps.applications.update(app.clientId, (current) => {
+    const previous = endOverlap(current.credentials ?? [], 'client_secret', overlapEnd);
+    // A secret from before credentials existed becomes one, so that it expires with the overlap too.
+    if (current.secretHash !== undefined)
+      previous.push({
+        id: 'legacy',
+        kind: 'client_secret',
+        hash: current.secretHash,
+        createdAt: now,
+        expiresAt: overlapEnd,
+      });
+    return { ...current, secretHash: undefined, credentials: [...pruned(previous, now), credential] };
+  });
   return { application, credential, secret };
 }
 
@@ -80,14 +82,16 @@ export async function revokeCredential(
   credentialId: string,
   kind: Credential['kind'],
 ): Promise<void> {
-  const found = (app.credentials ?? []).find(
-    (c) => c.id === credentialId && c.kind === kind && c.revokedAt === undefined,
-  );
-  if (found === undefined) throw new ApiError('NOT_FOUND');
   const now = deps.clock.now();
-  await deps.applications.put({
-    ...app,
-    credentials: (app.credentials ?? []).map((c) => (c.id === credentialId ? { ...c, revokedAt: now } : c)),
+  await deps.applications.update(app.clientId, (current) => {
+    const credentials = current.credentials ?? [];
+    // Checked on the record as stored: a credential revoked or pruned meanwhile is a 404.
+    if (!credentials.some((c) => c.id === credentialId && c.kind === kind && c.revokedAt === undefined))
+      throw new ApiError('NOT_FOUND');
+    return {
+      ...current,
+      credentials: credentials.map((c) => (c.id === credentialId ? { ...c, revokedAt: now } : c)),
+    };
   });
 }
 

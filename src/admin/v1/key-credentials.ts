@@ -26,6 +26,16 @@ export async function registerKey(
   app: Application,
   input: KeyInput,
 ): Promise<{ application: Application; credential: KeyCredential }> {
+  const key = await newKey(deps, app, input);
+  const application = await deps.applications.update(app.clientId, (current) => withKey(current, key));
+  return { application, credential: key.credential };
+}
+
+/** A key to register: checked, and its credential built once, whatever the attempts of the write. */
+export type NewKey = { credential: KeyCredential; overlapEnd: number; now: number };
+
+/** Checks the keys and their lifetime on the plan of `app`; nothing is written. */
+export async function newKey(deps: Deps, app: Application, input: KeyInput): Promise<NewKey> {
   if ((input.jwks === undefined) === (input.jwksUri === undefined))
     throw invalid('jwks and jwksUri: give one, not both.');
   if (input.jwks !== undefined) {
@@ -43,7 +53,22 @@ export async function registerKey(
   const ttl = input.expiresInSeconds ?? Math.min(policy.defaultSeconds, policy.maxSeconds);
   if (ttl > policy.maxSeconds)
     throw new ApiError('OUT_OF_RANGE', `expiresInSeconds: at most ${policy.maxSeconds} on plan ${app.plan}.`);
-  const overlapEnd = now + (input.overlapSeconds ?? DEFAULT_OVERLAP_SECONDS) * 1000;
+  const credential: KeyCredential = {
+    id: `key-${base64url.encode(crypto.getRandomValues(new Uint8Array(9)))}`,
+    kind: 'key',
+    ...(input.jwks === undefined ? {} : { jwks: input.jwks as { keys: JWK[] } }),
+    ...(input.jwksUri === undefined ? {} : { jwksUri: input.jwksUri }),
+    createdAt: now,
+    expiresAt: now + ttl * 1000,
+  };
+  return { credential, now, overlapEnd: now + (input.overlapSeconds ?? DEFAULT_OVERLAP_SECONDS) * 1000 };
+}
+
+/**
+ * The record as stored with the new key: its earlier keys end with the overlap. Applied to the
+ * record read at the write (again after a lost race), so that a concurrent edit is kept.
+ */
+export function withKey(app: Application, { credential, now, overlapEnd }: NewKey): Application {
   const previous = endOverlap(app.credentials ?? [], 'key', overlapEnd);
   // Keys from before key credentials existed become one, so that they end with the overlap too.
   if (app.jwks !== undefined || app.jwksUri !== undefined)
@@ -55,22 +80,7 @@ export async function registerKey(
       createdAt: now,
       expiresAt: overlapEnd,
     });
-  const credential: KeyCredential = {
-    id: `key-${base64url.encode(crypto.getRandomValues(new Uint8Array(9)))}`,
-    kind: 'key',
-    ...(input.jwks === undefined ? {} : { jwks: input.jwks as { keys: JWK[] } }),
-    ...(input.jwksUri === undefined ? {} : { jwksUri: input.jwksUri }),
-    createdAt: now,
-    expiresAt: now + ttl * 1000,
-  };
-  const application: Application = {
-    ...app,
-    jwks: undefined,
-    jwksUri: undefined,
-    credentials: [...pruned(previous, now), credential],
-  };
-  await deps.applications.put(application);
-  return { application, credential };
+  return { ...app, jwks: undefined, jwksUri: undefined, credentials: [...pruned(previous, now), credential] };
 }
 
 /** The key credentials that authenticate at `now`: unexpired and unrevoked. */

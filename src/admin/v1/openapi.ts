@@ -38,7 +38,14 @@ type Spec = {
   ok: 200 | 201 | 204;
   response?: z.ZodType;
   errors?: readonly (keyof typeof errorCodes)[];
+  /**
+   * The 409s of the route: ABORTED where it edits a record (registry `update`: every attempt of
+   * its compare-and-set lost to a concurrent edit), ALREADY_EXISTS where it creates one.
+   */
+  conflicts?: readonly ('ABORTED' | 'ALREADY_EXISTS')[];
 };
+
+const EDIT = ['ABORTED'] as const;
 
 function op(spec: Spec): RouteConfig {
   const responses: RouteConfig['responses'] = {
@@ -53,6 +60,11 @@ function op(spec: Spec): RouteConfig {
       content: { 'application/json': { schema: s.ErrorInfo } },
     };
   }
+  if (spec.conflicts !== undefined)
+    responses[409] = {
+      description: spec.conflicts.join(', '),
+      content: { 'application/json': { schema: s.ErrorInfo } },
+    };
   return createRoute({
     method: spec.method,
     path: spec.path,
@@ -83,6 +95,7 @@ export const ADMIN_ROUTES = {
     body: s.PartnerCreate,
     ok: 201,
     response: s.Partner,
+    conflicts: ['ALREADY_EXISTS'],
   }),
   listPartners: op({
     method: 'get',
@@ -108,6 +121,7 @@ export const ADMIN_ROUTES = {
     body: s.PartnerPatch,
     ok: 200,
     response: s.Partner,
+    conflicts: EDIT,
   }),
   deletePartner: op({
     method: 'delete',
@@ -124,6 +138,7 @@ export const ADMIN_ROUTES = {
     params: P,
     ok: 200,
     response: s.Partner,
+    conflicts: EDIT,
   }),
   resumePartner: op({
     method: 'post',
@@ -132,6 +147,7 @@ export const ADMIN_ROUTES = {
     params: P,
     ok: 200,
     response: s.Partner,
+    conflicts: EDIT,
   }),
   createApplication: op({
     method: 'post',
@@ -141,6 +157,7 @@ export const ADMIN_ROUTES = {
     body: s.ApplicationCreate,
     ok: 201,
     response: s.Application,
+    conflicts: ['ALREADY_EXISTS'],
   }),
   listApplications: op({
     method: 'get',
@@ -167,6 +184,7 @@ export const ADMIN_ROUTES = {
     body: s.ApplicationPatch,
     ok: 200,
     response: s.Application,
+    conflicts: EDIT,
   }),
   deleteApplication: op({
     method: 'delete',
@@ -174,6 +192,7 @@ export const ADMIN_ROUTES = {
     summary: 'Delete an application (suspended first)',
     params: A,
     ok: 204,
+    conflicts: EDIT,
   }),
   suspendApplication: op({
     method: 'post',
@@ -182,6 +201,7 @@ export const ADMIN_ROUTES = {
     params: A,
     ok: 200,
     response: s.Application,
+    conflicts: EDIT,
   }),
   resumeApplication: op({
     method: 'post',
@@ -190,6 +210,7 @@ export const ADMIN_ROUTES = {
     params: A,
     ok: 200,
     response: s.Application,
+    conflicts: EDIT,
   }),
   listSecrets: op({
     method: 'get',
@@ -207,6 +228,7 @@ export const ADMIN_ROUTES = {
     body: s.SecretCreate,
     ok: 201,
     response: s.SecretIssued,
+    conflicts: EDIT,
   }),
   revokeSecret: op({
     method: 'delete',
@@ -214,6 +236,7 @@ export const ADMIN_ROUTES = {
     summary: 'Revoke a client secret at once',
     params: s.CredentialPath,
     ok: 204,
+    conflicts: EDIT,
   }),
   createKey: op({
     method: 'post',
@@ -223,6 +246,7 @@ export const ADMIN_ROUTES = {
     body: s.KeyCreate,
     ok: 201,
     response: s.CredentialInfo,
+    conflicts: EDIT,
   }),
   revokeKey: op({
     method: 'delete',
@@ -230,6 +254,7 @@ export const ADMIN_ROUTES = {
     summary: 'Revoke a key credential at once',
     params: s.CredentialPath,
     ok: 204,
+    conflicts: EDIT,
   }),
   listPlans: op({
     method: 'get',

@@ -22,26 +22,33 @@ export type Page<T> = { items: T[]; page: number; perPage: number; total: number
 
 export const newId = (prefix: string) => `${prefix}-${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
 
-/** Creates a partner; `partnerId` is the seed's fixed id, generated otherwise. Replaces one of that id. */
-export async function createPartner(
-  deps: Deps,
-  input: PartnerInput,
-  partnerId = newId('ptn'),
-): Promise<Partner> {
+/**
+ * Creates a partner under a generated id, written only where no record is. `partnerId`: the
+ * sandbox seed's fixed id, written again on every start: the record takes the seed's name and
+ * contact but keeps its status, token cut-off and creation time.
+ */
+export async function createPartner(deps: Deps, input: PartnerInput, partnerId?: string): Promise<Partner> {
   const now = deps.clock.now();
-  const existing = await deps.partners.get(partnerId);
   const partner: Partner = {
-    partnerId,
+    partnerId: partnerId ?? newId('ptn'),
     name: input.name,
-    status: existing?.status ?? 'active',
+    status: 'active',
     ...(input.contact === undefined ? {} : { contact: input.contact }),
-    createdAt: existing?.createdAt ?? now,
+    createdAt: now,
     updatedAt: now,
   };
   // The index first: a record without its index entry would be invisible to listings.
-  await deps.store.setAdd(registryKeys.partners, partnerId);
-  await deps.partners.put(partner);
-  return partner;
+  await deps.store.setAdd(registryKeys.partners, partner.partnerId);
+  if (partnerId === undefined) {
+    await deps.partners.create(partner);
+    return partner;
+  }
+  return deps.partners.seed(partner, ({ contact: _contact, ...kept }) => ({
+    ...kept,
+    ...partner,
+    status: kept.status,
+    createdAt: kept.createdAt,
+  }));
 }
 
 /** The partner, or 404 when absent or out of the principal's reach (never telling which). */
@@ -73,21 +80,22 @@ export function paginate<T>(items: T[], { page, perPage }: ListFilter): Page<T> 
   return { items: items.slice((page - 1) * perPage, page * perPage), page, perPage, total: items.length };
 }
 
+/** Applies the patch to the record as stored (again after a lost race: a suspension is kept). */
 export async function updatePartner(
   deps: Deps,
   partner: Partner,
   patch: { name?: string | undefined; contact?: Partner['contact'] | null },
 ): Promise<Partner> {
-  const { contact: _contact, ...rest } = partner;
-  const contact = patch.contact === undefined ? partner.contact : (patch.contact ?? undefined);
-  const updated: Partner = {
-    ...rest,
-    ...(patch.name === undefined ? {} : { name: patch.name }),
-    ...(contact === undefined ? {} : { contact }),
-    updatedAt: deps.clock.now(),
-  };
-  await deps.partners.put(updated);
-  return updated;
+  return deps.partners.update(partner.partnerId, (current) => {
+    const { contact: _contact, ...rest } = current;
+    const contact = patch.contact === undefined ? current.contact : (patch.contact ?? undefined);
+    return {
+      ...rest,
+      ...(patch.name === undefined ? {} : { name: patch.name }),
+      ...(contact === undefined ? {} : { contact }),
+      updatedAt: deps.clock.now(),
+    };
+  });
 }
 
 /** A partner with applications is not deleted: they would be left without an owner. */

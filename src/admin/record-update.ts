@@ -1,0 +1,64 @@
+import { ApiError } from '../errors.js';
+import type { Store } from '../store/port.js';
+
+/**
+ * How many times an edit reads the record and applies its change before giving up: each lost
+ * race means another edit of the same record landed in between, so a handful of attempts only
+ * fails under a burst of edits of one record, where a 409 the operator retries is the honest answer.
+ */
+export const UPDATE_ATTEMPTS = 5;
+
+/**
+ * What an edit does to a record: a function of the record as stored now, applied again on the
+ * fresh record when another edit won the race. It may throw (the edit no longer applies: 404 on
+ * a credential revoked meanwhile, 400 on a check) and may read the store (the plan catalogue).
+ */
+export type Change<T> = (current: T) => T | Promise<T>;
+
+/** Answered when every attempt lost its race: CAMARA's concurrency conflict. */
+export const editConflict = () =>
+  new ApiError('ABORTED', 'The record was changed by concurrent requests meanwhile: try again.');
+
+/**
+ * Read-modify-write of one JSON record, by compare-and-set (Store.replace): the change lands only
+ * on the bytes it was computed from, so two concurrent edits (on one instance or several) never
+ * undo each other, a suspension above all. The record as written, or null when absent; ABORTED
+ * (409) after UPDATE_ATTEMPTS lost races. A change that alters nothing writes nothing.
+ */
+export async function updateRecord<T>(
+  store: Store,
+  key: string,
+  change: Change<T>,
+): Promise<{ record: T; raw: string } | null> {
+  for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+    const raw = await store.get(key);
+    if (raw === null) return null;
+    const record = await change(JSON.parse(raw) as T);
+    const next = JSON.stringify(record);
+    if (next === raw || (await store.replace(key, raw, next))) return { record, raw: next };
+  }
+  throw editConflict();
+}
+
+/**
+ * Writes a new record only where none is: an id already taken answers ALREADY_EXISTS (409),
+ * never overwriting what another request created.
+ */
+export async function createRecord(store: Store, key: string, record: unknown): Promise<void> {
+  if (!(await store.replace(key, null, JSON.stringify(record)))) throw new ApiError('ALREADY_EXISTS');
+}
+
+/**
+ * The sandbox seed's write of a record with a fixed id, again on every start: created when
+ * absent, else `merge`d into the record as stored (by compare-and-set, like any edit), so that a
+ * start never undoes what an edit did meanwhile, nor what it must keep (a suspension). The record
+ * as written.
+ */
+export async function seedRecord<T>(store: Store, key: string, fresh: T, merge: Change<T>): Promise<T> {
+  for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+    const merged = await updateRecord(store, key, merge);
+    if (merged !== null) return merged.record;
+    if (await store.replace(key, null, JSON.stringify(fresh))) return fresh;
+  }
+  throw editConflict();
+}
