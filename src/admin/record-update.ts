@@ -13,7 +13,7 @@ export const UPDATE_ATTEMPTS = 5;
  * fresh record when another edit won the race. It may throw (the edit no longer applies: 404 on
  * a credential revoked meanwhile, 400 on a check) and may read the store (the plan catalogue).
  */
-export type Change<T> = (current: T) => T | Promise<T>;
+export type Change<T, R = T> = (current: T) => R | Promise<R>;
 
 /** Answered when every attempt lost its race: CAMARA's concurrency conflict. */
 export const editConflict = () =>
@@ -49,16 +49,26 @@ export async function createRecord(store: Store, key: string, record: unknown): 
 }
 
 /**
+ * Read-modify-write of a record that may not exist yet: `change` gets the record as stored, or
+ * null, and the result is written by compare-and-set (created when absent), with the retries of
+ * updateRecord. The record as written; ABORTED (409) after UPDATE_ATTEMPTS lost races.
+ */
+export async function upsertRecord<T>(store: Store, key: string, change: Change<T | null, T>): Promise<T> {
+  for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+    const raw = await store.get(key);
+    const record = await change(raw === null ? null : (JSON.parse(raw) as T));
+    const next = JSON.stringify(record);
+    if (next === raw || (await store.replace(key, raw, next))) return record;
+  }
+  throw editConflict();
+}
+
+/**
  * The sandbox seed's write of a record with a fixed id, again on every start: created when
  * absent, else `merge`d into the record as stored (by compare-and-set, like any edit), so that a
  * start never undoes what an edit did meanwhile, nor what it must keep (a suspension). The record
  * as written.
  */
-export async function seedRecord<T>(store: Store, key: string, fresh: T, merge: Change<T>): Promise<T> {
-  for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
-    const merged = await updateRecord(store, key, merge);
-    if (merged !== null) return merged.record;
-    if (await store.replace(key, null, JSON.stringify(fresh))) return fresh;
-  }
-  throw editConflict();
+export function seedRecord<T>(store: Store, key: string, fresh: T, merge: Change<T>): Promise<T> {
+  return upsertRecord<T>(store, key, (current) => (current === null ? fresh : merge(current)));
 }

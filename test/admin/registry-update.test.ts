@@ -4,11 +4,12 @@ import { suspendApplication, suspendPartner } from '../../src/admin/kill-switch.
 import { UPDATE_ATTEMPTS } from '../../src/admin/record-update.js';
 import { issueSecret, revokeCredential } from '../../src/admin/v1/credentials.js';
 import { createPartner, updatePartner } from '../../src/admin/v1/partners-service.js';
+import { putPlan } from '../../src/admin/v1/plans.js';
 import { seedSandbox } from '../../src/bootstrap.js';
 import { ManualClock } from '../../src/clock.js';
 import { ApiError } from '../../src/errors.js';
 import { SANDBOX_PARTNER } from '../../src/sandbox-seed.js';
-import { applicationKeys, partnerKeys } from '../../src/store/keys.js';
+import { applicationKeys, partnerKeys, registryKeys } from '../../src/store/keys.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { DEMO, testPlatform, type TestPlatform } from '../support/app.js';
 import { racingStore, type Racing } from '../support/racing-store.js';
@@ -173,6 +174,47 @@ describe('registry edits by compare-and-set', () => {
     it('onboarding generates a fresh id and creates the record', async () => {
       const created = await createPartner(p.deps, { name: 'Acme' });
       expect(await p.deps.partners.get(created.partnerId)).toEqual(created);
+    });
+  });
+
+  describe('plans', () => {
+    it('two plans set at once both land: one record holds every plan', async () => {
+      store.raceNext(
+        async () => void (await putPlan(p.deps, 'gold', { burstPerSecond: 50, quotaPerDay: 100_000 })),
+      );
+      await putPlan(p.deps, 'silver', { burstPerSecond: 10, quotaPerDay: 5_000 });
+      expect(JSON.parse((await store.get(registryKeys.plans)) as string)).toEqual({
+        gold: { burstPerSecond: 50, quotaPerDay: 100_000 },
+        silver: { burstPerSecond: 10, quotaPerDay: 5_000 },
+      });
+    });
+
+    it('a plan set again replaces its own settings only', async () => {
+      await putPlan(p.deps, 'gold', { burstPerSecond: 50, quotaPerDay: 100_000 });
+      store.raceNext(
+        async () => void (await putPlan(p.deps, 'silver', { burstPerSecond: 10, quotaPerDay: 5_000 })),
+      );
+      await putPlan(p.deps, 'gold', { burstPerSecond: 60, quotaPerDay: 120_000 });
+      expect(JSON.parse((await store.get(registryKeys.plans)) as string)).toEqual({
+        gold: { burstPerSecond: 60, quotaPerDay: 120_000 },
+        silver: { burstPerSecond: 10, quotaPerDay: 5_000 },
+      });
+    });
+
+    it(`gives up with 409 ABORTED after ${UPDATE_ATTEMPTS} lost races`, async () => {
+      for (let i = 0; i < UPDATE_ATTEMPTS; i++)
+        store.raceNext(
+          async () =>
+            void (await store.set(
+              registryKeys.plans,
+              JSON.stringify({ [`p${i}`]: { burstPerSecond: 1, quotaPerDay: 1 } }),
+            )),
+        );
+      expect(await refusal(putPlan(p.deps, 'gold', { burstPerSecond: 50, quotaPerDay: 100_000 }))).toEqual({
+        status: 409,
+        code: 'ABORTED',
+        message: 'The record was changed by concurrent requests meanwhile: try again.',
+      });
     });
   });
 });

@@ -279,6 +279,7 @@ export const ADMIN_ROUTES = {
     body: s.PlanBody,
     ok: 200,
     response: s.Plan,
+    conflicts: ['ABORTED'],
   }),
   endSession: op({
     method: 'delete',

@@ -1,6 +1,7 @@
 import type { Deps } from '../../deps.js';
 import { takeStoredPlans, toPlan, type Plan, type PlanSettings } from '../../ratelimit/plans.js';
 import { registryKeys } from '../../store/keys.js';
+import { upsertRecord } from '../record-update.js';
 
 /**
  * Plans set through the admin API: one store record (every plan the operator set, by name) over
@@ -31,12 +32,15 @@ export async function syncPlans(deps: Deps): Promise<void> {
   takeStoredPlans(deps.plans, await deps.store.get(registryKeys.plans));
 }
 
-/** Creates or replaces a plan; effective on this instance's next call. */
+/**
+ * Creates or replaces a plan; effective on this instance's next call. The record holds every
+ * plan, so the write is a compare-and-set (record-update.ts): two plans set at once both land.
+ */
 export async function putPlan(deps: Deps, name: string, settings: PlanSettings): Promise<Plan> {
-  const raw = await deps.store.get(registryKeys.plans);
-  const stored = raw === null ? {} : (JSON.parse(raw) as Record<string, PlanSettings>);
-  stored[name] = settings;
-  await deps.store.set(registryKeys.plans, JSON.stringify(stored));
+  await upsertRecord<Record<string, PlanSettings>>(deps.store, registryKeys.plans, (stored) => ({
+    ...stored,
+    [name]: settings,
+  }));
   const plan = toPlan(settings);
   deps.plans[name] = plan;
   return plan;
