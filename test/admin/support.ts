@@ -45,19 +45,24 @@ export const adminEnv = (keys: AdminKeys): Record<string, string> => ({
   ),
 });
 
-/** A token request for the admin audience (RFC 8707 resource) with a private_key_jwt assertion. */
+/**
+ * A token request for the admin audience (RFC 8707 resource) with a private_key_jwt assertion, sent
+ * to `url`; audience and resource name `publicUrl`, the platform's PUBLIC_URL (an instance behind
+ * a shared public name answers at its own address).
+ */
 export async function requestAdminToken(
   url: string,
   key: AdminKey,
   nowMs: number,
   extra: Record<string, string> = {},
+  publicUrl = url,
 ) {
   const now = Math.floor(nowMs / 1000);
   const assertion = await new SignJWT({ jti: crypto.randomUUID() })
     .setProtectedHeader({ alg: 'ES256', kid: (key.jwk as { kid: string }).kid })
     .setIssuer(key.clientId)
     .setSubject(key.clientId)
-    .setAudience(`${url}/oauth2/token`)
+    .setAudience(`${publicUrl}/oauth2/token`)
     .setIssuedAt(now)
     .setExpirationTime(now + 60)
     .sign(key.privateKey);
@@ -66,7 +71,7 @@ export async function requestAdminToken(
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({
       grant_type: 'client_credentials',
-      resource: `${url}/admin`,
+      resource: `${publicUrl}/admin`,
       client_assertion_type: CLIENT_ASSERTION_TYPE,
       client_assertion: assertion,
       ...extra,
@@ -74,8 +79,13 @@ export async function requestAdminToken(
   });
 }
 
-export async function adminToken(url: string, key: AdminKey, nowMs: number): Promise<string> {
-  const res = await requestAdminToken(url, key, nowMs);
+export async function adminToken(
+  url: string,
+  key: AdminKey,
+  nowMs: number,
+  publicUrl = url,
+): Promise<string> {
+  const res = await requestAdminToken(url, key, nowMs, {}, publicUrl);
   if (res.status !== 200) throw new Error(`admin token: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { access_token: string }).access_token;
 }

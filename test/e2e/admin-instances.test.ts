@@ -1,7 +1,13 @@
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_ASSERTION_TYPE } from '../../src/auth/client-auth.js';
-import { adminEnv, adminKeys, APPLICATION, call, CORRELATOR, type AdminKey } from '../admin/support.js';
+import {
+  adminEnv,
+  adminKeys,
+  adminToken,
+  APPLICATION,
+  call,
+  CORRELATOR,
+  type AdminKey,
+} from '../admin/support.js';
 import { OPERATOR_ENV } from '../support/consent.js';
 import { basicAuth } from './support/oauth.js';
 import { deploymentSecrets, startProcess, type PlatformProcess } from './support/process.js';
@@ -48,30 +54,8 @@ afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()]);
 });
 
-/** An admin token from `url`'s token endpoint: private_key_jwt, audience and resource of PUBLIC_URL. */
-async function adminToken(url: string): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  const assertion = await new SignJWT({ jti: crypto.randomUUID() })
-    .setProtectedHeader({ alg: 'ES256', kid: (adminKey.jwk as { kid: string }).kid })
-    .setIssuer(adminKey.clientId)
-    .setSubject(adminKey.clientId)
-    .setAudience(`${PUBLIC_URL}/oauth2/token`)
-    .setIssuedAt(now)
-    .setExpirationTime(now + 60)
-    .sign(adminKey.privateKey);
-  const res = await fetch(`${url}/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      resource: `${PUBLIC_URL}/admin`,
-      client_assertion_type: CLIENT_ASSERTION_TYPE,
-      client_assertion: assertion,
-    }).toString(),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { access_token: string }).access_token;
-}
+/** An admin token from `url`'s token endpoint (private_key_jwt); good at both instances. */
+const adminTokenAt = (url: string) => adminToken(url, adminKey, Date.now(), PUBLIC_URL);
 
 const tokenRequest = (url: string, clientId: string, secret: string) =>
   fetch(`${url}/oauth2/token`, {
@@ -105,7 +89,7 @@ async function answer(res: Response) {
 
 describe('admin API across two instances on one Redis', () => {
   it('onboards at A, serves and limits at B, suspends and resumes at A, and a short-lived secret ends at B', async () => {
-    const admin = await adminToken(a.url);
+    const admin = await adminTokenAt(a.url);
     const plan = await call(a.url, 'PUT', `/admin/v1/plans/${PLAN}`, admin, {
       burstPerSecond: 1000,
       quotaPerDay: QUOTA,

@@ -1,8 +1,6 @@
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_ASSERTION_TYPE } from '../../src/auth/client-auth.js';
 import type { Deps } from '../../src/deps.js';
-import { adminEnv, adminKeys, APPLICATION, call, type AdminKey } from '../admin/support.js';
+import { adminEnv, adminKeys, adminToken, APPLICATION, call, type AdminKey } from '../admin/support.js';
 import { OPERATOR_ENV } from '../support/consent.js';
 import { controlPlane } from './support/control-plane.js';
 import { basicAuth } from './support/oauth.js';
@@ -54,29 +52,7 @@ afterAll(async () => {
 });
 
 /** An admin token from `url`'s token endpoint (private_key_jwt); good at both instances. */
-async function adminToken(url: string): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  const assertion = await new SignJWT({ jti: crypto.randomUUID() })
-    .setProtectedHeader({ alg: 'ES256', kid: (adminKey.jwk as { kid: string }).kid })
-    .setIssuer(adminKey.clientId)
-    .setSubject(adminKey.clientId)
-    .setAudience(`${PUBLIC_URL}/oauth2/token`)
-    .setIssuedAt(now)
-    .setExpirationTime(now + 60)
-    .sign(adminKey.privateKey);
-  const res = await fetch(`${url}/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      resource: `${PUBLIC_URL}/admin`,
-      client_assertion_type: CLIENT_ASSERTION_TYPE,
-      client_assertion: assertion,
-    }).toString(),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { access_token: string }).access_token;
-}
+const adminTokenAt = (url: string) => adminToken(url, adminKey, Date.now(), PUBLIC_URL);
 
 /** A response's status and JSON body. */
 const answer = async (res: Response) => ({ status: res.status, body: (await res.json()) as unknown });
@@ -121,7 +97,7 @@ describe('concurrent admin edits across two instances on one Redis', () => {
   let partnerId: string;
 
   beforeAll(async () => {
-    admin = await adminToken(a.url);
+    admin = await adminTokenAt(a.url);
     const partner = await call(a.url, 'POST', '/admin/v1/partners', admin, { name: 'Acme Bank' });
     expect(partner.status).toBe(201);
     partnerId = ((await partner.json()) as { partnerId: string }).partnerId;
