@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import autocannon from 'autocannon';
+import { OUT_OF_REACH_PLAN } from './platform-setup.js';
 import { startRedis, type RedisProcess } from './servers.js';
 
 /**
@@ -56,9 +57,7 @@ async function platform(name: string, root: string, redis: RedisProcess | undefi
   const config = parseConfig({ PUBLIC_URL: 'http://gateway.bench', LOG_LEVEL: 'error' });
   const deps = await buildDeps(config, { store, tokenDigest: digest });
   // As bench/platform-server.ts: limits out of reach, the limiter runs on every call.
-  const burst = { name: 'burst', limit: 1_000_000_000, windowMs: 1000 };
-  const quota = { name: 'quota', limit: 1_000_000_000_000, windowMs: 86_400_000 };
-  deps.plans = { ...deps.plans, bench: { burst, quota } };
+  deps.plans = { ...deps.plans, bench: OUT_OF_REACH_PLAN };
   const demo = seed.SANDBOX_APPLICATIONS.find((a: { clientId: string }) => a.clientId === 'demo-app');
   const { clientSecret: _secret, ...record } = demo;
   await deps.applications.put({ ...record, clientId: 'bench-app', plan: 'bench' });

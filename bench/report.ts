@@ -199,9 +199,8 @@ export function printGroupsSideBySide(platform: Profiled, peer: Profiled): void 
   const us = (p: Profiled) => new Map(p.summary.groups.map(([g, share]) => [g, share * p.cpu]));
   const a = us(platform);
   const b = us(peer);
-  const groups = [...new Set([...a.keys(), ...b.keys()])].sort(
-    (x, y) => (a.get(y) ?? 0) - (b.get(y) ?? 0) - ((a.get(x) ?? 0) - (b.get(x) ?? 0)),
-  );
+  const extra = (g: string) => (a.get(g) ?? 0) - (b.get(g) ?? 0);
+  const groups = [...new Set([...a.keys(), ...b.keys()])].sort((x, y) => extra(y) - extra(x));
   console.log("\nprotected call, µs CPU per call by group (profile share × the run's CPU per call):");
   console.log(`  ${'platform'.padStart(8)}  ${'peer'.padStart(8)}  ${'extra'.padStart(8)}  group`);
   const row = (x: number, y: number, name: string) =>

@@ -199,13 +199,13 @@ export class ApplicationRegistry {
    * attempt lost its race.
    */
   async update(clientId: string, change: Change<Application>): Promise<Application> {
-    const done = await updateRecord(this.store, KEY(clientId), change);
-    if (done === null) {
+    const updated = await updateRecord(this.store, KEY(clientId), change);
+    if (updated === null) {
       await this.get(clientId); // a lost registry answers 503, never 404
       throw new ApiError('NOT_FOUND');
     }
     this.state.recent.delete(clientId);
-    return done.record;
+    return updated;
   }
 
   /** The sandbox seed's fixed record (admin/record-update.ts seedRecord). */

@@ -43,9 +43,9 @@ export class PartnerRegistry {
    * absent, ABORTED (409) when every attempt lost its race.
    */
   async update(partnerId: string, change: Change<Partner>): Promise<Partner> {
-    const done = await updateRecord(this.store, partnerKeys.record(partnerId), change);
-    if (done === null) throw new ApiError('NOT_FOUND');
-    return done.record;
+    const updated = await updateRecord(this.store, partnerKeys.record(partnerId), change);
+    if (updated === null) throw new ApiError('NOT_FOUND');
+    return updated;
   }
 
   /** The sandbox seed's fixed record (admin/record-update.ts seedRecord). */

@@ -25,19 +25,8 @@ export const editConflict = () =>
  * undo each other, a suspension above all. The record as written, or null when absent; ABORTED
  * (409) after UPDATE_ATTEMPTS lost races. A change that alters nothing writes nothing.
  */
-export async function updateRecord<T>(
-  store: Store,
-  key: string,
-  change: Change<T>,
-): Promise<{ record: T; raw: string } | null> {
-  for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
-    const raw = await store.get(key);
-    if (raw === null) return null;
-    const record = await change(JSON.parse(raw) as T);
-    const next = JSON.stringify(record);
-    if (next === raw || (await store.replace(key, raw, next))) return { record, raw: next };
-  }
-  throw editConflict();
+export function updateRecord<T>(store: Store, key: string, change: Change<T>): Promise<T | null> {
+  return edit<T>(store, key, (current) => (current === null ? null : change(current)));
 }
 
 /**
@@ -54,9 +43,15 @@ export async function createRecord(store: Store, key: string, record: unknown): 
  * updateRecord. The record as written; ABORTED (409) after UPDATE_ATTEMPTS lost races.
  */
 export async function upsertRecord<T>(store: Store, key: string, change: Change<T | null, T>): Promise<T> {
+  return (await edit<T>(store, key, change)) as T;
+}
+
+/** The compare-and-set loop of both: a `change` answering null leaves the record alone. */
+async function edit<T>(store: Store, key: string, change: Change<T | null, T | null>): Promise<T | null> {
   for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
     const raw = await store.get(key);
     const record = await change(raw === null ? null : (JSON.parse(raw) as T));
+    if (record === null) return null;
     const next = JSON.stringify(record);
     if (next === raw || (await store.replace(key, raw, next))) return record;
   }

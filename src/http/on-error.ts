@@ -21,9 +21,7 @@ export const onError: ErrorHandler<Env> = (err, c) => {
   const oauth = err instanceof OAuthError || c.req.path.startsWith('/oauth2/');
   const failure = oauth ? toOAuthError(err) : toApiError(err);
   c.get('deps')?.metrics.failed(err, { status: failure.status, code: codeOf(failure) });
-  // A lost registry has its own alert, once a minute (admin/applications.ts): no line per call.
-  const alerted = err instanceof RegistryLostError;
-  if (failure.status >= 500 && !alerted && !refusedByStoreOutage(c, err, correlator)) {
+  if (failure.status >= 500 && !loggedApart(c, err, correlator)) {
     c.get('deps')?.logger.error('request failed', {
       correlator,
       method: c.req.method,
@@ -40,12 +38,14 @@ export const onError: ErrorHandler<Env> = (err, c) => {
 };
 
 /**
- * A call refused because the store cannot be reached goes to the outage log (one line when the
- * outage begins, a summary while it lasts), not one line per call; true when it went there. A
- * lost registry is not an outage (the store answers): its alert is the registry's own.
+ * True when the failure has a log of its own instead of one line per call: a lost registry its
+ * alert, once a minute (admin/applications.ts; the store answers, so it is no outage), a store
+ * that cannot be reached the outage log (one line when the outage begins, a summary while it
+ * lasts), which this call is counted in.
  */
-export function refusedByStoreOutage(c: Context<Env>, err: unknown, correlator: string): boolean {
-  if (!(err instanceof StoreUnavailableError) || err instanceof RegistryLostError) return false;
+export function loggedApart(c: Context<Env>, err: unknown, correlator: string): boolean {
+  if (err instanceof RegistryLostError) return true;
+  if (!(err instanceof StoreUnavailableError)) return false;
   const outage = c.get('deps')?.storeOutage;
   if (outage === undefined) return false;
   outage.refused(err, { correlator, method: c.req.method, path: c.req.path });

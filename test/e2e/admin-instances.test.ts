@@ -1,17 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  adminEnv,
-  adminKeys,
-  adminToken,
-  APPLICATION,
-  call,
-  CORRELATOR,
-  type AdminKey,
-} from '../admin/support.js';
-import { OPERATOR_ENV } from '../support/consent.js';
+import { APPLICATION, call, CORRELATOR } from '../admin/support.js';
 import { basicAuth } from './support/oauth.js';
-import { deploymentSecrets, startProcess, type PlatformProcess } from './support/process.js';
-import { redisUrl, uniquePrefix } from './support/server.js';
+import { startAdminInstances, type AdminInstances } from './support/instances.js';
+import type { PlatformProcess } from './support/process.js';
 
 /**
  * The admin API's story across two Node instances (two OS processes) of one deployment on one
@@ -33,29 +24,20 @@ const UNAUTHENTICATED = {
 const QUOTA_EXCEEDED = { status: 429, code: 'QUOTA_EXCEEDED', message: 'Out of resource quota.' };
 const INVALID_CLIENT = { error: 'invalid_client', error_description: 'client authentication failed' };
 
+let instances: AdminInstances;
 let a: PlatformProcess;
 let b: PlatformProcess;
-let adminKey: AdminKey;
 
 beforeAll(async () => {
-  const keys = await adminKeys();
-  adminKey = keys.admin;
-  const env = {
-    ...(await deploymentSecrets()),
-    ...OPERATOR_ENV,
-    ...adminEnv(keys),
-    REDIS_URL: redisUrl(),
-    REDIS_KEY_PREFIX: uniquePrefix(),
-    PUBLIC_URL,
-  };
-  [a, b] = await Promise.all([startProcess(env), startProcess(env)]);
+  instances = await startAdminInstances(PUBLIC_URL);
+  ({ a, b } = instances);
 }, 60_000);
 afterAll(async () => {
-  await Promise.all([a?.stop(), b?.stop()]);
+  await instances?.stop();
 });
 
-/** An admin token from `url`'s token endpoint (private_key_jwt); good at both instances. */
-const adminTokenAt = (url: string) => adminToken(url, adminKey, Date.now(), PUBLIC_URL);
+/** An admin token from `url`'s token endpoint: private_key_jwt, audience and resource of PUBLIC_URL. */
+const adminTokenAt = (url: string) => instances.adminTokenAt(url);
 
 const tokenRequest = (url: string, clientId: string, secret: string) =>
   fetch(`${url}/oauth2/token`, {

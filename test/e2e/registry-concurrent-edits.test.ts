@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../../src/deps.js';
-import { adminEnv, adminKeys, adminToken, APPLICATION, call, type AdminKey } from '../admin/support.js';
-import { OPERATOR_ENV } from '../support/consent.js';
+import { APPLICATION, call } from '../admin/support.js';
 import { controlPlane } from './support/control-plane.js';
 import { basicAuth } from './support/oauth.js';
-import { deploymentSecrets, startProcess, type PlatformProcess } from './support/process.js';
-import { redisUrl, uniquePrefix } from './support/server.js';
+import { startAdminInstances, type AdminInstances } from './support/instances.js';
+import type { PlatformProcess } from './support/process.js';
 
 /**
  * Concurrent admin edits of one record across two Node instances (two OS processes) on one real
@@ -28,31 +27,22 @@ const ABORTED = {
   message: 'The record was changed by concurrent requests meanwhile: try again.',
 };
 
+let instances: AdminInstances;
 let a: PlatformProcess;
 let b: PlatformProcess;
-let adminKey: AdminKey;
 let operator: { deps: Deps; close(): Promise<void> };
 
 beforeAll(async () => {
-  const keys = await adminKeys();
-  adminKey = keys.admin;
-  const env = {
-    ...(await deploymentSecrets()),
-    ...OPERATOR_ENV,
-    ...adminEnv(keys),
-    REDIS_URL: redisUrl(),
-    REDIS_KEY_PREFIX: uniquePrefix(),
-    PUBLIC_URL,
-  };
-  [a, b] = await Promise.all([startProcess(env), startProcess(env)]);
-  operator = await controlPlane(env);
+  instances = await startAdminInstances(PUBLIC_URL);
+  ({ a, b } = instances);
+  operator = await controlPlane(instances.env);
 }, 60_000);
 afterAll(async () => {
-  await Promise.all([a?.stop(), b?.stop(), operator?.close()]);
+  await Promise.all([instances?.stop(), operator?.close()]);
 });
 
 /** An admin token from `url`'s token endpoint (private_key_jwt); good at both instances. */
-const adminTokenAt = (url: string) => adminToken(url, adminKey, Date.now(), PUBLIC_URL);
+const adminTokenAt = (url: string) => instances.adminTokenAt(url);
 
 /** A response's status and JSON body. */
 const answer = async (res: Response) => ({ status: res.status, body: (await res.json()) as unknown });

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { OAuthError } from '../../errors.js';
 import type { Env } from '../../http/env.js';
-import { refusedByStoreOutage } from '../../http/on-error.js';
+import { loggedApart } from '../../http/on-error.js';
 import { StoreUnavailableError } from '../../store/port.js';
 import { AMR } from '../amr.js';
 import { issueCode } from './codes.js';
@@ -38,7 +38,7 @@ export function redirectError(
     oauth = error;
   } else if (error instanceof StoreUnavailableError) {
     c.get('deps').metrics.storeFailed(error);
-    refusedByStoreOutage(c, error, c.get('correlator'));
+    loggedApart(c, error, c.get('correlator'));
     oauth = new OAuthError('temporarily_unavailable', 'service temporarily unavailable');
   } else {
     c.get('deps').logger.error('authorization failed', {
