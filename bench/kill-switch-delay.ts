@@ -5,7 +5,8 @@ import { basicAuth, PURPOSE } from '../test/e2e/support/oauth.js';
 import { form, onboard, simSwapCheck, type Tokens } from '../test/e2e/support/platform-calls.js';
 import { deploymentSecrets, startProcess } from '../test/e2e/support/process.js';
 import { OPERATOR_ENV } from '../test/support/consent.js';
-import { freePort, OwnRedis } from '../test/support/redis-server.js';
+import { freePort } from '../scripts/free-port.js';
+import { OwnRedis } from '../test/support/redis-server.js';
 
 /**
  * The kill switch's time to effect across instances (docs/operations.md "Kill switch"): two Node

@@ -13,7 +13,6 @@
 import { serve } from '@hono/node-server';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../src/app.js';
@@ -22,16 +21,9 @@ import { parseConfig } from '../src/config.js';
 import { silentLogger } from '../src/log.js';
 import { MemoryStore } from '../src/store/memory.js';
 import { systemClock } from '../src/clock.js';
+import { freePort } from './free-port.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-
 type Cdp = { send(method: string, params?: object): Promise<Record<string, unknown>>; events: string[] };
 
 async function connect(url: string): Promise<Cdp> {

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONFIG_VARIABLES } from '../src/config.js';
 import { demoCredentialsText } from '../src/sandbox-seed.js';
+import { freePort } from './free-port.js';
 
 /**
  * `npm run dev:worker`: the Worker (src/worker.ts) in a local workerd through `wrangler dev`,
@@ -90,13 +90,3 @@ function printDemoCredentials(): void {
   if (text !== undefined) console.log(text);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port: free } = server.address() as { port: number };
-      server.close(() => resolve(free));
-    });
-  });
-}

@@ -14,7 +14,7 @@ import { nodeRuntime } from './runtime/node.js';
 import { MemoryStore } from './store/memory.js';
 import { RedisStore } from './store/redis.js';
 import { systemClock } from './clock.js';
-import { createLogger } from './log.js';
+import { createLogger, type Logger } from './log.js';
 import { metricsListenerApp } from './metrics/index.js';
 import { demoCredentialsText, servesSandbox } from './sandbox-seed.js';
 
@@ -79,6 +79,7 @@ async function main(): Promise<void> {
       });
     },
   ) as Server;
+  exitUnlessListening(server, `${config.host}:${config.port}`, log);
   applyLimits(server, config.connections);
   const drain = new Drain(server);
   let dropped = 0;
@@ -138,6 +139,16 @@ function listenMetrics(deps: Deps): Promise<Server> {
       deps.logger.info('metrics listening', { address: `${info.address}:${info.port}` });
       resolve(server as Server);
     });
+    exitUnlessListening(server as Server, `${host}:${port}`, deps.logger);
+  });
+}
+
+/** A port already taken (or not ours to bind) is said in one log line, and the process exits 1. */
+function exitUnlessListening(server: Server, address: string, log: Logger): void {
+  server.once('error', (error: NodeJS.ErrnoException) => {
+    if (server.listening) throw error;
+    log.error('cannot listen', { address, reason: error.code ?? error.message });
+    process.exit(1);
   });
 }
 

@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
-import { freePort, OwnRedis } from '../../test/support/redis-server.js';
+import { freePort } from '../../scripts/free-port.js';
+import { OwnRedis } from '../../test/support/redis-server.js';
 
 const run = promisify(execFile);
 

@@ -4,7 +4,7 @@ import { parseConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
 import { RedisStore } from '../../src/store/redis.js';
 import { deploymentSecrets } from '../../test/e2e/support/process.js';
-import { freePort, startWorker } from '../../test/support/worker-process.js';
+import { startWorker } from '../../test/support/worker-process.js';
 import { startServer } from '../servers.js';
 import { FAULT_CONFIG, registerFaultClients } from './register.js';
 
@@ -68,7 +68,7 @@ const worker: FaultTarget = {
     } finally {
       await store.close();
     }
-    const running = await startWorker(env, await freePort());
+    const running = await startWorker(env);
     return { base: running.url, stop: () => running.stop() };
   },
 };

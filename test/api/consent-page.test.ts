@@ -1,20 +1,12 @@
 import { serve, type ServerType } from '@hono/node-server';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsentSource } from '../../src/consent/port.js';
+import { freePort } from '../../scripts/free-port.js';
 import { OPERATOR_ENV } from '../support/consent.js';
 import { testPlatform, type TestPlatform } from '../support/app.js';
 
 const CREDIT = 'dpv:CreditChecking';
 const NUMBER = '+34600000001';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 /** The consent page over a real socket, as a phone's browser uses it. */
 describe('consent page (real HTTP)', () => {

@@ -3,7 +3,8 @@ import { DEMO } from '../support/app.js';
 import { OPERATOR_ENV, OPERATOR_KEY } from '../support/consent.js';
 import { requestDemoToken, simSwapCheck } from '../support/demo-client.js';
 import { allLabelValues, familySamples } from '../support/metrics.js';
-import { freePort, startProcess, type PlatformProcess } from './support/process.js';
+import { freePort } from '../../scripts/free-port.js';
+import { startProcess, type PlatformProcess } from './support/process.js';
 
 /**
  * The Node entry with METRICS_PORT: Prometheus scrapes a listener of its own that serves nothing

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OPERATOR_ENV } from '../support/consent.js';
-import { freePort, OwnRedis } from '../support/redis-server.js';
+import { freePort } from '../../scripts/free-port.js';
+import { OwnRedis } from '../support/redis-server.js';
 import { assertionParams, clientAssertion, PURPOSE } from './support/oauth.js';
 import {
   cibaTokens,

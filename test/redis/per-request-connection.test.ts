@@ -8,7 +8,8 @@ import { MemoryStore } from '../../src/store/memory.js';
 import { StoreUnavailableError, type Store } from '../../src/store/port.js';
 import { RedisStore } from '../../src/store/redis.js';
 import { capturingLogger } from '../support/log-lines.js';
-import { freePort, OwnRedis } from '../support/redis-server.js';
+import { freePort } from '../../scripts/free-port.js';
+import { OwnRedis } from '../support/redis-server.js';
 
 /**
  * The Worker's connection (src/worker.ts): one per request, `perRequest`. A frozen Redis (SIGSTOP,

@@ -11,7 +11,8 @@ import { parseConfig } from '../../src/config.js';
 import { RedisStore } from '../../src/store/redis.js';
 import { demoToken } from '../support/demo-client.js';
 import { capturingLogger, type LogLine } from '../support/log-lines.js';
-import { freePort, OwnRedis } from '../support/redis-server.js';
+import { freePort } from '../../scripts/free-port.js';
+import { OwnRedis } from '../support/redis-server.js';
 
 const UNAVAILABLE = { status: 503, code: 'UNAVAILABLE', message: 'Service temporarily unavailable.' };
 const OUTAGE_MESSAGES = [

@@ -10,7 +10,8 @@ import type { Deps } from '../../src/deps.js';
 import { silentLogger } from '../../src/log.js';
 import { RedisStore } from '../../src/store/redis.js';
 import { demoToken, requestDemoToken, simSwapCheck } from '../support/demo-client.js';
-import { freePort, OwnRedis } from '../support/redis-server.js';
+import { freePort } from '../../scripts/free-port.js';
+import { OwnRedis } from '../support/redis-server.js';
 
 /** Far below the test timeout: a request that hangs fails the test instead of answering late. */
 const UNAVAILABLE = { status: 503, code: 'UNAVAILABLE', message: 'Service temporarily unavailable.' };

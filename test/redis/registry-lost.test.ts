@@ -13,7 +13,8 @@ import { SANDBOX_SUBSCRIBERS } from '../../src/sandbox-seed.js';
 import { RedisStore } from '../../src/store/redis.js';
 import { demoToken, requestDemoToken, simSwapCheck } from '../support/demo-client.js';
 import { rawRedis } from '../support/redis.js';
-import { freePort, OwnRedis } from '../support/redis-server.js';
+import { freePort } from '../../scripts/free-port.js';
+import { OwnRedis } from '../support/redis-server.js';
 
 /**
  * Red-team finding F4: Redis restarted without persistence (or flushed) lost the application

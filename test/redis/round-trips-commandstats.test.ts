@@ -2,7 +2,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../src/store/redis.js';
 import { DEMO, post, testPlatform, type TestPlatform } from '../support/app.js';
-import { freePort, OwnRedis } from '../support/redis-server.js';
+import { freePort } from '../../scripts/free-port.js';
+import { OwnRedis } from '../support/redis-server.js';
 
 const CHECK = '/sim-swap/v2/check';
 const BODY = { phoneNumber: '+34600000001' };

@@ -5,7 +5,8 @@ import { promisify } from 'node:util';
 import { Cluster } from 'ioredis';
 import type { ClusterSeed } from '../../src/store/redis-client.js';
 import { RedisStore, type RedisStoreOptions } from '../../src/store/redis.js';
-import { freePort, OwnRedis } from './redis-server.js';
+import { freePort } from '../../scripts/free-port.js';
+import { OwnRedis } from './redis-server.js';
 
 const run = promisify(execFile);
 

@@ -18,7 +18,7 @@ import type { Deps } from '../../src/deps.js';
 import type { Store } from '../../src/store/port.js';
 import { OPERATOR_ENV } from './consent.js';
 import { RunningClock } from './running-clock.js';
-import { freePort, startWorker, type WorkerProcess } from './worker-process.js';
+import { startWorker, type WorkerProcess } from './worker-process.js';
 
 /**
  * Where a scenario suite runs: the platform on Node (in process, on a real socket) or the Worker
@@ -99,16 +99,18 @@ export async function startWorkerPlatform(
   engine: Engine,
   env: Record<string, string> = {},
 ): Promise<WorkerPlatform> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const workerEnv: Record<string, string> = {
+  const secrets = await deploymentSecrets();
+  const storeEnv: Record<string, string> = engine === 'redis' ? { REDIS_URL: redisUrl(), REDIS_KEY_PREFIX: uniquePrefix() } : {};
+  const envAt = (url: string): Record<string, string> => ({
     NODE_ENV: 'test',
     PUBLIC_URL: url,
-    ...(await deploymentSecrets()),
-    ...(engine === 'redis' ? { REDIS_URL: redisUrl(), REDIS_KEY_PREFIX: uniquePrefix() } : {}),
+    ...secrets,
+    ...storeEnv,
     ...env,
-  };
-  const worker = await startWorker(workerEnv, port);
+  });
+  const worker = await startWorker(envAt);
+  const url = worker.url;
+  const workerEnv = envAt(url);
   const config = parseConfig(workerEnv);
   let store: Store;
   if (engine === 'redis') {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, lostItsPort } from '../../scripts/free-port.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -19,23 +19,29 @@ export type WorkerProcess = {
   stop(): Promise<void>;
 };
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+type WorkerEnv = Record<string, string>;
+
+/** The port was taken between its probe and wrangler's bind: another port will do. */
+class PortTaken extends Error {}
 
 /**
  * Runs scripts/dev-worker.ts (wrangler dev, offline) with `env` as the Worker's configuration and
- * resolves once it listens. `port`: when the configuration must name it (PUBLIC_URL).
+ * resolves once it listens. `env` may be built from the Worker's URL (PUBLIC_URL names it). A port
+ * taken before wrangler binds it is replaced by another, twice at most.
  */
-export async function startWorker(env: Record<string, string>, port?: number): Promise<WorkerProcess> {
-  const listen = port ?? (await freePort());
+export async function startWorker(env: WorkerEnv | ((url: string) => WorkerEnv)): Promise<WorkerProcess> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      return await startWorkerOn(port, typeof env === 'function' ? env(url) : env);
+    } catch (error) {
+      if (!(error instanceof PortTaken) || attempt === 3) throw error;
+    }
+  }
+}
+
+async function startWorkerOn(listen: number, env: WorkerEnv): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/dev-worker.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? ROOT, PORT: String(listen), ...env },
@@ -56,7 +62,8 @@ export async function startWorker(env: Record<string, string>, port?: number): P
     child.stdout.on('data', check);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`wrangler dev exited with ${String(code)}:\n${output}`));
+      const message = `wrangler dev exited with ${String(code)}:\n${output}`;
+      reject(lostItsPort(output) ? new PortTaken(message) : new Error(message));
     });
   });
   return {

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { exportJWK, generateKeyPair, base64url } from 'jose';
+import { freePort, lostItsPort } from '../../../scripts/free-port.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -29,17 +29,6 @@ export async function deploymentSecrets(): Promise<{ SIGNING_KEYS: string; TOKEN
   };
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * The entry a process runs: the TypeScript source through tsx (default), or a compiled entry
  * (`npm run build`: dist/src/node.js) run by node alone, as production runs it.
@@ -54,7 +43,23 @@ export async function startProcess(
   env: Record<string, string>,
   options: EntryOptions = {},
 ): Promise<PlatformProcess> {
-  const port = await freePort();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startProcessOn(await freePort(), env, options);
+    } catch (error) {
+      if (!(error instanceof PortTaken) || attempt === 3) throw error;
+    }
+  }
+}
+
+/** The port was taken between its probe and the entry's bind: another port will do. */
+class PortTaken extends Error {}
+
+async function startProcessOn(
+  port: number,
+  env: Record<string, string>,
+  options: EntryOptions,
+): Promise<PlatformProcess> {
   const child = spawnEntry(port, env, options);
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -74,7 +79,8 @@ export async function startProcess(
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`the Node entry exited with ${String(code)}:\n${output}`));
+      const message = `the Node entry exited with ${String(code)}:\n${output}`;
+      reject(lostItsPort(output) ? new PortTaken(message) : new Error(message));
     });
   });
   return {
