@@ -40,8 +40,9 @@ export function refusalOf(
 /**
  * Whether a token issued at `iatSeconds` was cut off by a suspension of its application or of its
  * partner (kill-switch.ts writes `tokensNotBefore` on either record): such access and refresh
- * tokens stay refused after a resume, and so do authorization codes, CIBA requests and JWT-bearer
- * assertions issued then (`iatSeconds` may be fractional: a CIBA request's creation time).
+ * tokens stay refused after a resume, and so do authorization codes, CIBA requests, JWT-bearer
+ * assertions and client assertions issued then (`iatSeconds` may be fractional: a CIBA request's
+ * creation time).
  */
 export function issuedBeforeCutoff(iatSeconds: number, standing: Pick<Standing, 'app' | 'partner'>): boolean {
   const cutoff = Math.max(

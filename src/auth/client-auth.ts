@@ -3,8 +3,13 @@ import type { Application, ClientAuthMethod } from '../admin/applications.js';
 import type { Deps } from '../deps.js';
 import { OAuthError } from '../errors.js';
 import { StoreUnavailableError } from '../store/port.js';
-import { readStanding } from './application-status.js';
-import { ASSERTION_ALGS, checkAssertionTimes, CLOCK_SKEW_S } from './assertion-rules.js';
+import { issuedBeforeCutoff, readStanding } from './application-status.js';
+import {
+  ASSERTION_ALGS,
+  checkAssertionTimes,
+  CLOCK_SKEW_S,
+  MAX_ASSERTION_LIFETIME_S,
+} from './assertion-rules.js';
 import { clientKeys } from './client-keys.js';
 import { invalidClient, present } from './client-presented.js';
 import {
@@ -76,7 +81,7 @@ export async function authenticateClient(
   const allowed = usable && app.authMethods.includes(presented.method);
   if (presented.method === 'private_key_jwt') {
     if (!allowed) throw fail('unknown, inactive or method not allowed');
-    const claim = await verifyAssertion(
+    const { claim, signedAt } = await verifyAssertion(
       deps,
       app,
       presented.assertion as string,
@@ -85,6 +90,9 @@ export async function authenticateClient(
       if (e instanceof OAuthError || e instanceof StoreUnavailableError) throw e;
       throw fail(e instanceof Error ? e.message : 'invalid assertion');
     });
+    // Kill switch: an unused assertion signed before a suspension does not outlive its resume.
+    if (issuedBeforeCutoff(signedAt, standing))
+      throw fail('assertion signed before a suspension of the client');
     // The jti is claimed with the charge: a replay is refused before the client is charged, and
     // its failure reservation stays counted (the batch stops at the refused claim).
     await chargeClient(deps, endpoint, app.clientId, { attempt, claim }).catch((e: unknown) => {
@@ -113,13 +121,17 @@ export async function authenticateClient(
   return app;
 }
 
-/** The assertion's signature and claims; its `jti`, single use, is for the caller to claim. */
+/**
+ * The assertion's signature and claims; its `jti`, single use, is for the caller to claim.
+ * `signedAt`: its `iat`, or without one the earliest a conformant assertion can have been signed
+ * (ICM: at most 300 s before its `exp`).
+ */
 async function verifyAssertion(
   deps: Deps,
   app: Application,
   assertion: string,
   audiences: readonly string[],
-): Promise<SingleUseClaim> {
+): Promise<{ claim: SingleUseClaim; signedAt: number }> {
   const keys = clientKeys(deps, app);
   const now = deps.clock.now() / 1000;
   // A jwks_uri that cannot be fetched fails here, as invalid_client (authenticate logs why).
@@ -138,7 +150,10 @@ async function verifyAssertion(
   const exp = payload.exp as number;
   // RFC 7523 §3: the jti is single use within the assertion's lifetime.
   return {
-    key: applicationKeys.assertionJti(app.clientId, String(payload.jti)),
-    ttlMs: Math.max(1000, (exp - now) * 1000 + 5000),
+    claim: {
+      key: applicationKeys.assertionJti(app.clientId, String(payload.jti)),
+      ttlMs: Math.max(1000, (exp - now) * 1000 + 5000),
+    },
+    signedAt: payload.iat ?? exp - MAX_ASSERTION_LIFETIME_S,
   };
 }

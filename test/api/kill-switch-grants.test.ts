@@ -3,11 +3,20 @@ import { resumeApplication, suspendApplication } from '../../src/admin/kill-swit
 import { sha256Hex } from '../../src/hash.js';
 import { grantKeys } from '../../src/store/keys.js';
 import { codeFor, exchange } from '../support/authorize.js';
-import { flowsPlatform, formPost, GRANTS, grantAssertion, type FlowsPlatform } from '../support/flows.js';
+import {
+  clientAssertion,
+  flowsPlatform,
+  formPost,
+  GRANTS,
+  grantAssertion,
+  signJwt,
+  type FlowsPlatform,
+} from '../support/flows.js';
 
 /**
- * The kill switch and what a client holds that is not a token: a JWT-bearer assertion signed
- * before a suspension, and an authorization code stored before codes carried their issue time.
+ * The kill switch and what a client holds that is not a token: a JWT-bearer assertion or a client
+ * assertion signed before a suspension, and an authorization code stored before codes carried
+ * their issue time.
  * The socket scenarios for codes and CIBA requests are in test/e2e/kill-switch-grants.test.ts.
  */
 
@@ -43,6 +52,54 @@ describe('kill switch: JWT-bearer assertions', () => {
       { error: 'invalid_grant', error_description: 'assertion issued before a suspension of the client' },
     ]);
     expect((await jwtBearer(p, await grantAssertion(p.client, p.clock))).status).toBe(200);
+  });
+});
+
+/** A JWT-bearer token request authenticated by private_key_jwt with `clientAssertion`. */
+const withClientAssertion = async (p: FlowsPlatform, assertion: string) =>
+  formPost(p.app, '/oauth2/token', {
+    grant_type: GRANTS.jwtBearer,
+    assertion: await grantAssertion(p.client, p.clock),
+    client_id: p.client.clientId,
+    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    client_assertion: assertion,
+  });
+
+const CLIENT_REFUSED = { error: 'invalid_client', error_description: 'client authentication failed' };
+
+describe('kill switch: client assertions (private_key_jwt)', () => {
+  it('refuses one signed before a suspension, presented after the resume; a new one authenticates', async () => {
+    const p = await flowsPlatform();
+    const old = await clientAssertion(p.client, p.clock);
+    await suspendAndResume(p);
+    const res = await withClientAssertion(p, old);
+    expect([res.status, await res.json()]).toEqual([401, CLIENT_REFUSED]);
+    expect((await withClientAssertion(p, await clientAssertion(p.client, p.clock))).status).toBe(200);
+  });
+
+  it('without iat, takes 300 s before its exp as its signing time', async () => {
+    const p = await flowsPlatform();
+    await suspendAndResume(p);
+    const cutoffMs = (await p.deps.applications.get(p.client.clientId))?.tokensNotBefore as number;
+    const withoutIat = (exp: number) =>
+      signJwt(p.client, p.clock, { sub: p.client.clientId, aud: 'http://gateway.test', iat: undefined, exp });
+    // exp − 300 s: a second before the cut-off, then at it.
+    const before = Math.ceil(cutoffMs / 1000) - 1 + 300;
+    const res = await withClientAssertion(p, await withoutIat(before));
+    expect([res.status, await res.json()]).toEqual([401, CLIENT_REFUSED]);
+    expect((await withClientAssertion(p, await withoutIat(before + 1))).status).toBe(200);
+  });
+
+  it('authenticates one without iat for a client never suspended', async () => {
+    const p = await flowsPlatform();
+    const now = Math.floor(p.clock.now() / 1000);
+    const assertion = await signJwt(p.client, p.clock, {
+      sub: p.client.clientId,
+      aud: 'http://gateway.test',
+      iat: undefined,
+      exp: now + 60,
+    });
+    expect((await withClientAssertion(p, assertion)).status).toBe(200);
   });
 });
 

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminEnv, adminKeys, adminToken, call, type AdminKeys } from '../admin/support.js';
-import { basicAuth, FRAUD, pkce, REDIRECT_URI, type TestClient } from '../support/flows.js';
+import { basicAuth, clientAssertion, FRAUD, pkce, REDIRECT_URI, type TestClient } from '../support/flows.js';
 import { startFlowsServer, type FlowsServer } from '../support/flows-server.js';
 
 /**
- * The kill switch over a real socket, driven through the admin API: an authorization code or a
- * CIBA request obtained before a suspension of the application (or of its partner) gives no
- * tokens after the resume, and is spent; one obtained after the resume does. The suspension's
+ * The kill switch over a real socket, driven through the admin API: an authorization code, a
+ * CIBA request or a client assertion obtained before a suspension of the application (or of its
+ * partner) gives no tokens after the resume, and a code or request is spent; one obtained after
+ * the resume does. The suspension's
  * cut-off lies one second past it (src/admin/kill-switch.ts): the tests move the platform's clock
  * past it rather than wait.
  */
@@ -30,6 +31,7 @@ const CIBA_CUT = {
   error_description: 'auth_req_id issued before a suspension of the client',
 };
 const CIBA_GONE = { error: 'invalid_grant', error_description: 'unknown auth_req_id' };
+const CLIENT_REFUSED = { error: 'invalid_client', error_description: 'client authentication failed' };
 
 describe.each(['memory', 'redis'] as const)('kill switch: codes and CIBA requests (%s)', (engine) => {
   let s: FlowsServer;
@@ -169,6 +171,31 @@ describe.each(['memory', 'redis'] as const)('kill switch: codes and CIBA request
     await suspendAndResume(`/admin/v1/partners/${partnerId}`);
     await expectRefused(await redeem(client, old), CODE_CUT);
     await expectTokens(await redeem(client, await codeFor(client)));
+  });
+
+  /** A CIBA request authenticated by private_key_jwt with `assertion`. */
+  const cibaWithAssertion = (client: TestClient, assertion: string) =>
+    fetch(`${s.url}/oauth2/bc-authorize`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        client_id: client.clientId,
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: assertion,
+        login_hint: OPERATOR_TOKEN,
+        scope: `${FRAUD} sim-swap:check`,
+      }).toString(),
+    });
+
+  it('refuses an unused client assertion signed before the application was suspended and resumed', async () => {
+    const partnerId = await partner();
+    const client = await s.register({ partnerId });
+    const old = await clientAssertion(client, s.clock, s.url);
+    await suspendAndResume(applicationPath(partnerId, client));
+    const res = await cibaWithAssertion(client, old);
+    expect([res.status, await res.json()]).toEqual([401, CLIENT_REFUSED]);
+    const fresh = await cibaWithAssertion(client, await clientAssertion(client, s.clock, s.url));
+    expect(fresh.status).toBe(200);
   });
 
   it('refuses a CIBA request made before its partner was suspended and resumed', async () => {
