@@ -20,6 +20,9 @@ export type RedisClientOptions = {
   perRequest?: boolean | undefined;
 };
 
+/** The default upper bound of one command (RedisClientOptions.commandTimeoutMs). */
+export const COMMAND_TIMEOUT_MS = 2000;
+
 /** Either client: both implement every command the engine sends, scripts included. */
 export type RedisClient = Redis | Cluster;
 
@@ -33,7 +36,7 @@ function connectionOptions(options: RedisClientOptions): RedisOptions {
   return {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    commandTimeout: options.commandTimeoutMs ?? 2000,
+    commandTimeout: options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS,
     connectTimeout: 2000,
     lazyConnect: true,
     retryStrategy: options.perRequest ? () => null : (times) => Math.min(100 * times, 1000),

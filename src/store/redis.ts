@@ -15,7 +15,12 @@ import {
   type StoreOp,
   type StoreReply,
 } from './port.js';
-import { createRedisClient, type RedisClient, type RedisClientOptions } from './redis-client.js';
+import {
+  COMMAND_TIMEOUT_MS,
+  createRedisClient,
+  type RedisClient,
+  type RedisClientOptions,
+} from './redis-client.js';
 import { BATCH, HIT, REPLACE, TAKE, UNHIT } from './redis-scripts.js';
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
@@ -44,8 +49,11 @@ export class RedisStore implements Store {
   private scriptsLoaded: Promise<void> = Promise.resolve();
   private outage: OutageWatch | undefined;
 
+  private readonly commandTimeoutMs: number;
+
   constructor(options: RedisStoreOptions) {
     this.client = createRedisClient(options);
+    this.commandTimeoutMs = options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS;
     // Connection errors surface per command as 503 and the client keeps reconnecting. They are
     // logged per outage by the refused calls (store/outage-log.ts), not here: a Worker's
     // connection lives one request, and a frozen server raises no connection error at all.
@@ -78,16 +86,31 @@ export class RedisStore implements Store {
       for (const s of Object.values(this.scripts)) await server.script('LOAD', s.source);
   }
 
-  private async run<T>(op: () => Promise<T>): Promise<T> {
-    let result: T;
-    try {
-      result = await op();
-    } catch (error) {
-      throw new StoreUnavailableError(error);
-    }
-    // Every command passes here: a boolean read while the store is up.
-    if (this.outage?.active === true) this.outage.ended();
-    return result;
+  /**
+   * Every command, bounded by the command timeout from the moment the call asks for it. ioredis
+   * counts its own timeout from the write, and auto-pipelining writes a turn's commands only once
+   * the pipeline before them is answered: on a frozen server a command would wait that pipeline's
+   * timeout, then its own.
+   */
+  private run<T>(op: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const deadline = setTimeout(
+        () => reject(new StoreUnavailableError(new Error('Command timed out'))),
+        this.commandTimeoutMs,
+      );
+      op().then(
+        (result) => {
+          clearTimeout(deadline);
+          // Every command passes here: a boolean read while the store is up.
+          if (this.outage?.active === true) this.outage.ended();
+          resolve(result);
+        },
+        (error: unknown) => {
+          clearTimeout(deadline);
+          reject(new StoreUnavailableError(error));
+        },
+      );
+    });
   }
 
   /** EVALSHA; on NOSCRIPT (restart, SCRIPT FLUSH) EVAL, which also puts the script back in the cache. */

@@ -136,4 +136,33 @@ describe('Redis down: fail closed, keep serving, recover', () => {
     p.clock.advance(1000);
     expect((await until(200, () => simSwapCheck(p.base, accessToken))).status).toBe(200);
   });
+
+  // ioredis writes a turn's commands only once the pipeline before them is answered, and counts
+  // its timeout from the write: on a frozen server, a call behind another waited both timeouts.
+  it('bounds a call waiting behind another on a frozen Redis by its own command timeout', async () => {
+    const redis = new OwnRedis(await freePort());
+    await redis.start();
+    cleanups.push(async () => {
+      redis.thaw();
+      await redis.kill();
+    });
+    const timeoutMs = 2000;
+    const p = await startPlatform(redis.url, timeoutMs);
+    cleanups.push(() => p.stop());
+    const accessToken = await demoToken(p.base);
+    expect((await simSwapCheck(p.base, accessToken)).status).toBe(200);
+
+    redis.freeze();
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const first = simSwapCheck(p.base, accessToken, 10_000);
+    await sleep(0.4 * timeoutMs);
+    const second = simSwapCheck(p.base, accessToken, 10_000);
+    // Thawed after the second call's own timeout, before the first pipeline's end plus a timeout:
+    // a call still queued behind the first would be served late instead of refused in time.
+    await sleep(1.25 * timeoutMs);
+    redis.thaw();
+    for (const res of await Promise.all([first, second])) {
+      expect([res.status, await res.json()]).toEqual([503, UNAVAILABLE]);
+    }
+  });
 });

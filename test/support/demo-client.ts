@@ -26,12 +26,13 @@ export async function demoToken(base: string): Promise<string> {
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
-export function simSwapCheck(base: string, accessToken: string): Promise<Response> {
+/** A SIM Swap check of the demo number, bounded by `timeoutMs` (4 s by default). */
+export function simSwapCheck(base: string, accessToken: string, timeoutMs = 4000): Promise<Response> {
   return fetch(`${base}/sim-swap/v2/check`, {
     method: 'POST',
     headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
     body: JSON.stringify({ phoneNumber: '+34600000001' }),
-    signal: NO_HANG(),
+    signal: AbortSignal.timeout(timeoutMs),
   });
 }
 
