@@ -48,3 +48,17 @@ export async function freePort(): Promise<number> {
 export function lostItsPort(output: string): boolean {
   return /EADDRINUSE|Address already in use/.test(output);
 }
+
+/**
+ * Starts a server on a free port, again on another (twice at most) when the start failed because
+ * its port was taken between the probe and the bind: `start` rejects with the server's output.
+ */
+export async function onFreePort<T>(start: (port: number) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(await freePort());
+    } catch (error) {
+      if (attempt === 3 || !(error instanceof Error) || !lostItsPort(error.message)) throw error;
+    }
+  }
+}

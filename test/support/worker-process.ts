@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, lostItsPort } from '../../scripts/free-port.js';
+import { onFreePort } from '../../scripts/free-port.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -21,24 +21,14 @@ export type WorkerProcess = {
 
 type WorkerEnv = Record<string, string>;
 
-/** The port was taken between its probe and wrangler's bind: another port will do. */
-class PortTaken extends Error {}
-
 /**
  * Runs scripts/dev-worker.ts (wrangler dev, offline) with `env` as the Worker's configuration and
- * resolves once it listens. `env` may be built from the Worker's URL (PUBLIC_URL names it). A port
- * taken before wrangler binds it is replaced by another, twice at most.
+ * resolves once it listens. `env` may be built from the Worker's URL (PUBLIC_URL names it).
  */
-export async function startWorker(env: WorkerEnv | ((url: string) => WorkerEnv)): Promise<WorkerProcess> {
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    try {
-      return await startWorkerOn(port, typeof env === 'function' ? env(url) : env);
-    } catch (error) {
-      if (!(error instanceof PortTaken) || attempt === 3) throw error;
-    }
-  }
+export function startWorker(env: WorkerEnv | ((url: string) => WorkerEnv)): Promise<WorkerProcess> {
+  return onFreePort((port) =>
+    startWorkerOn(port, typeof env === 'function' ? env(`http://127.0.0.1:${port}`) : env),
+  );
 }
 
 async function startWorkerOn(listen: number, env: WorkerEnv): Promise<WorkerProcess> {
@@ -62,8 +52,7 @@ async function startWorkerOn(listen: number, env: WorkerEnv): Promise<WorkerProc
     child.stdout.on('data', check);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      const message = `wrangler dev exited with ${String(code)}:\n${output}`;
-      reject(lostItsPort(output) ? new PortTaken(message) : new Error(message));
+      reject(new Error(`wrangler dev exited with ${String(code)}:\n${output}`));
     });
   });
   return {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { exportJWK, generateKeyPair, base64url } from 'jose';
-import { freePort, lostItsPort } from '../../../scripts/free-port.js';
+import { freePort, onFreePort } from '../../../scripts/free-port.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -43,17 +43,8 @@ export async function startProcess(
   env: Record<string, string>,
   options: EntryOptions = {},
 ): Promise<PlatformProcess> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startProcessOn(await freePort(), env, options);
-    } catch (error) {
-      if (!(error instanceof PortTaken) || attempt === 3) throw error;
-    }
-  }
+  return onFreePort((port) => startProcessOn(port, env, options));
 }
-
-/** The port was taken between its probe and the entry's bind: another port will do. */
-class PortTaken extends Error {}
 
 async function startProcessOn(
   port: number,
@@ -79,8 +70,7 @@ async function startProcessOn(
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('exit', (code) => {
       clearTimeout(timer);
-      const message = `the Node entry exited with ${String(code)}:\n${output}`;
-      reject(lostItsPort(output) ? new PortTaken(message) : new Error(message));
+      reject(new Error(`the Node entry exited with ${String(code)}:\n${output}`));
     });
   });
   return {
