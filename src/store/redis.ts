@@ -43,17 +43,34 @@ export class RedisStore implements Store {
   };
   private scriptsLoaded: Promise<void> = Promise.resolve();
   private outage: OutageWatch | undefined;
+  /** Why the last connection failed (refused, AUTH, TLS), until one is ready again. */
+  private connectionError: Error | undefined;
 
   constructor(options: RedisStoreOptions) {
     this.client = createRedisClient(options);
     // Connection errors surface per command as 503 and the client keeps reconnecting. They are
     // logged per outage by the refused calls (store/outage-log.ts), not here: a Worker's
-    // connection lives one request, and a frozen server raises no connection error at all.
-    this.client.on('error', () => {});
+    // connection lives one request, and a frozen server raises no connection error at all. The
+    // last one is kept: it, not the refused command's own error, says what the operator must fix.
+    const remember = (error: unknown) => {
+      // Not the connection's: the commands it held, failed after it broke.
+      if (error instanceof Error && error.name !== 'MaxRetriesPerRequestError') this.connectionError = error;
+    };
+    this.client.on('error', remember);
+    if (this.client instanceof Cluster) this.client.on('node error', remember);
     // Every (re)connection may reach a server with an empty script cache (restart, failover).
     this.client.on('ready', () => {
+      this.connectionError = undefined;
       if (!options.perRequest) this.scriptsLoaded = this.loadScripts().catch(() => {});
     });
+  }
+
+  /**
+   * Why the store cannot be reached, as the driver said it (`WRONGPASS …`, a certificate
+   * refused, `connect ECONNREFUSED …`); undefined while connected or before a failure.
+   */
+  get unreachableReason(): string | undefined {
+    return this.connectionError === undefined ? undefined : reasonOf(this.connectionError);
   }
 
   /** The outage of the process or isolate: this connection's first success after one ends it. */
@@ -83,7 +100,8 @@ export class RedisStore implements Store {
     try {
       result = await op();
     } catch (error) {
-      throw new StoreUnavailableError(error);
+      const unconnected = this.client.status !== 'ready' && this.connectionError !== undefined;
+      throw new StoreUnavailableError(unconnected ? new Error(reasonOf(this.connectionError)) : error);
     }
     // Every command passes here: a boolean read while the store is up.
     if (this.outage?.active === true) this.outage.ended();
@@ -252,4 +270,16 @@ export class RedisStore implements Store {
       this.client.disconnect();
     }
   }
+}
+
+/**
+ * A connection error in one line: Node's TLS errors carry their code (`ERR_TLS_CERT_ALTNAME_INVALID`,
+ * `UNABLE_TO_VERIFY_LEAF_SIGNATURE`), a cluster that no seed answered the last node's error.
+ */
+function reasonOf(error: Error | undefined): string {
+  if (error === undefined) return 'unknown';
+  const last = (error as { lastNodeError?: unknown }).lastNodeError;
+  const inner = last instanceof Error ? `${error.message} (${reasonOf(last)})` : error.message;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && !inner.includes(code) ? `${inner} [${code}]` : inner;
 }
