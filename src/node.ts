@@ -157,7 +157,7 @@ async function exitUnlessReachable(store: RedisStore, kind: string, log: Logger)
   } catch (error) {
     log.error('cannot reach Redis at start', {
       store: kind,
-      reason: store.unreachableReason ?? (error instanceof Error ? error.message : String(error)),
+      reason: (await store.whyUnreachable()) ?? (error instanceof Error ? error.message : String(error)),
     });
     await store.close();
     process.exit(1);

@@ -104,3 +104,30 @@ function clusterAuth(connection: ClusterConnection | undefined): RedisOptions {
     ...(connection.tls ? { tls: {} } : {}),
   };
 }
+
+/**
+ * Why the first seed of a cluster refuses a connection of its own, or undefined when it accepts
+ * one. The cluster client's slot refresh runs on connections whose errors it drops, and says only
+ * "Connection is closed." where a certificate was refused: this one connection says why.
+ */
+export async function seedRefusal(options: RedisClientOptions): Promise<Error | undefined> {
+  const seed = options.clusterNodes?.[0];
+  if (seed === undefined) return undefined;
+  const probe = new Redis({
+    host: seed.host,
+    port: seed.port,
+    ...connectionOptions({ ...options, perRequest: true }),
+    ...clusterAuth(options.clusterConnection),
+  });
+  let refusal: Error | undefined;
+  probe.on('error', (error: Error) => (refusal ??= error));
+  try {
+    await probe.connect();
+    await probe.ping();
+    return undefined;
+  } catch (error) {
+    return refusal ?? (error instanceof Error ? error : new Error(String(error)));
+  } finally {
+    probe.disconnect();
+  }
+}

@@ -15,7 +15,7 @@ import {
   type StoreOp,
   type StoreReply,
 } from './port.js';
-import { createRedisClient, type RedisClient, type RedisClientOptions } from './redis-client.js';
+import { createRedisClient, seedRefusal, type RedisClient, type RedisClientOptions } from './redis-client.js';
 import { BATCH, HIT, REPLACE, TAKE, UNHIT } from './redis-scripts.js';
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
@@ -46,7 +46,7 @@ export class RedisStore implements Store {
   /** Why the last connection failed (refused, AUTH, TLS), until one is ready again. */
   private connectionError: Error | undefined;
 
-  constructor(options: RedisStoreOptions) {
+  constructor(private readonly options: RedisStoreOptions) {
     this.client = createRedisClient(options);
     // Connection errors surface per command as 503 and the client keeps reconnecting. They are
     // logged per outage by the refused calls (store/outage-log.ts), not here: a Worker's
@@ -56,8 +56,12 @@ export class RedisStore implements Store {
       // Not the connection's: the commands it held, failed after it broke.
       if (error instanceof Error && error.name !== 'MaxRetriesPerRequestError') this.connectionError = error;
     };
-    this.client.on('error', remember);
-    if (this.client instanceof Cluster) this.client.on('node error', remember);
+    if (this.client instanceof Cluster) {
+      // A node's own error (WRONGPASS, a certificate refused) says more than the cluster's
+      // "Failed to refresh slots cache", which follows it: the latter only when there is none.
+      this.client.on('node error', remember);
+      this.client.on('error', (error) => this.connectionError ?? remember(error));
+    } else this.client.on('error', remember);
     // Every (re)connection may reach a server with an empty script cache (restart, failover).
     this.client.on('ready', () => {
       this.connectionError = undefined;
@@ -67,10 +71,12 @@ export class RedisStore implements Store {
 
   /**
    * Why the store cannot be reached, as the driver said it (`WRONGPASS …`, a certificate
-   * refused, `connect ECONNREFUSED …`); undefined while connected or before a failure.
+   * refused, `connect ECONNREFUSED …`); on a cluster, as its first seed says it.
    */
-  get unreachableReason(): string | undefined {
-    return this.connectionError === undefined ? undefined : reasonOf(this.connectionError);
+  async whyUnreachable(): Promise<string | undefined> {
+    const seed = this.client instanceof Cluster ? await seedRefusal(this.options) : undefined;
+    const error = seed ?? this.connectionError;
+    return error === undefined ? undefined : reasonOf(error);
   }
 
   /** The outage of the process or isolate: this connection's first success after one ends it. */

@@ -6,7 +6,7 @@ import { OwnRedis } from '../support/redis-server.js';
 import { makeTestPki, type TestPki } from '../support/tls-certs.js';
 import { simSwapCheck } from './support/platform-calls.js';
 import { runToExit, startProcess } from './support/process.js';
-import { aclArgs, adminClient, logLines, randomPassword, STACK_FRAME } from './support/redis-acl.js';
+import { aclArgs, adminClient, logLines, randomPassword, STACK_FRAME } from '../support/redis-acl.js';
 
 /**
  * REDIS_URL=rediss://user:password@host:port against a real redis-server that speaks TLS only

@@ -10,7 +10,7 @@ export type TestPki = {
   dir: string;
   /** The CA's certificate (PEM file): what a client told to trust it reads. */
   caFile: string;
-  /** A server certificate for 127.0.0.1 and localhost, signed by the CA. */
+  /** For 127.0.0.1 and localhost, signed by the CA; a client certificate too (a cluster bus asks for one). */
   server: { certFile: string; keyFile: string };
   /** Signed by the CA, but for another host: a client connecting to 127.0.0.1 must refuse it. */
   otherHost: { certFile: string; keyFile: string };
@@ -79,7 +79,7 @@ async function makeServer(dir: string, name: string, ca: string, altNames: strin
     '-subj',
     `/CN=${name}`,
   ]);
-  await writeFile(`${base}.ext`, `subjectAltName=${altNames}\nextendedKeyUsage=serverAuth\n`);
+  await writeFile(`${base}.ext`, `subjectAltName=${altNames}\nextendedKeyUsage=serverAuth,clientAuth\n`);
   await run('openssl', [
     'x509',
     '-req',
