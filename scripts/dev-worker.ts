@@ -89,4 +89,3 @@ function printDemoCredentials(): void {
   const text = demoCredentialsText((vars.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''));
   if (text !== undefined) console.log(text);
 }
-

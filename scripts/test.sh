@@ -17,7 +17,21 @@ if ! command -v redis-server >/dev/null 2>&1; then
 fi
 
 mkdir -p .tmp
-port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+# Four free ports for the servers below (one server, three cluster nodes), each with its port +
+# 10000 free too (a cluster node's bus): all below 32768, where Linux hands out no local ports of
+# outgoing connections, so that no client socket takes one between this probe and the server's bind.
+read -r port cluster_ports < <(node -e "
+const net = require('net');
+const free = (p) => new Promise((ok) => { const s = net.createServer().once('error', () => ok(false)).listen(p, '127.0.0.1', () => s.close(() => ok(true))); });
+(async () => {
+  const found = [];
+  while (found.length < 4) {
+    const p = 20000 + Math.floor(Math.random() * 2700);
+    if (!found.includes(p) && (await free(p)) && (await free(p + 10000))) found.push(p);
+  }
+  console.log(found.join(' '));
+})();
+")
 redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >.tmp/redis-test.log 2>&1 &
 redis_pid=$!
 trap 'kill "$redis_pid" 2>/dev/null || true; wait "$redis_pid" 2>/dev/null || true' EXIT
@@ -28,19 +42,7 @@ done
 export TEST_REDIS_URL="redis://127.0.0.1:$port"
 
 # A Redis Cluster of three masters, no replicas, for the store contract suite and the cluster
-# tests. Each node also listens on its port + 10000 (the cluster bus): both must be free.
-cluster_ports=$(node -e "
-const net = require('net');
-const free = (p) => new Promise((ok) => { const s = net.createServer().once('error', () => ok(false)).listen(p, '127.0.0.1', () => s.close(() => ok(true))); });
-(async () => {
-  const found = [];
-  while (found.length < 3) {
-    const p = 20000 + Math.floor(Math.random() * 30000);
-    if (!found.includes(p) && (await free(p)) && (await free(p + 10000))) found.push(p);
-  }
-  console.log(found.join(' '));
-})();
-")
+# tests, on the three other ports.
 cluster_pids=()
 for p in $cluster_ports; do
   rm -f ".tmp/nodes-$p.conf"
@@ -77,7 +79,7 @@ export TEST_REDIS_CLUSTER_NODES=$(IFS=,; echo "${seeds[*]}")
 
 echo "== typecheck"; npx tsc -p tsconfig.json
 echo "== lint"; npx eslint .
-echo "== format"; npx prettier --check . >/dev/null && echo "formatted"
+echo "== format"; npx prettier --check . >/dev/null; echo "formatted"
 echo "== tests"
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile=.tmp/vitest.json "$@" || status=$?

@@ -4,6 +4,7 @@ import { parsePseudonymKeys, type PseudonymKey } from './privacy/pseudonym.js';
 import type { JWK } from 'jose';
 import { checkJwks } from './admin/jwks-document.js';
 import { ADMIN_ROLES, type AdminRole } from './admin/v1/roles.js';
+import { parseClusterNodes, type ClusterConnection, type ClusterSeed } from './store/cluster-seeds.js';
 
 /**
  * The only reader of the environment. Parsed once at start; every bad variable is listed in one
@@ -31,15 +32,13 @@ const headerName = optionalString.pipe(
     .optional(),
 );
 
-/** `host:port`, the host a name, an IPv4 address or a bracketed IPv6 address. */
-const CLUSTER_SEED = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/;
-const isClusterSeed = (v: string) => {
-  const m = CLUSTER_SEED.exec(v);
-  return m !== null && Number(m[2]) >= 1 && Number(m[2]) <= 65535;
-};
-const seedOf = (v: string) => {
-  const at = v.lastIndexOf(':');
-  return { host: v.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(v.slice(at + 1)) };
+const withoutQuery = (url: string) => {
+  try {
+    const parsed = new URL(url);
+    return parsed.search === '' && parsed.hash === '';
+  } catch {
+    return false;
+  }
 };
 
 const schema = z.object({
@@ -51,18 +50,20 @@ const schema = z.object({
     z
       .string()
       .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+      // ioredis reads a query as options that override the platform's own (`?tls=` would turn
+      // TLS off under a rediss:// scheme): none is accepted.
+      .refine(withoutQuery, 'must not carry a query or fragment')
       .optional(),
   ),
-  REDIS_CLUSTER_NODES: optionalString.pipe(
-    z
-      .string()
-      .refine(
-        (v) => v.split(',').every((seed) => isClusterSeed(seed.trim())),
-        'must be host:port seed nodes, comma-separated',
-      )
-      .transform((v) => v.split(',').map((seed) => seedOf(seed.trim())))
-      .optional(),
-  ),
+  REDIS_CLUSTER_NODES: optionalString.transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    const parsed = parseClusterNodes(v);
+    if ('problem' in parsed) {
+      ctx.addIssue({ code: 'custom', message: parsed.problem });
+      return z.NEVER;
+    }
+    return parsed;
+  }),
   REDIS_KEY_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9:_-]{0,32}$/)
@@ -159,7 +160,9 @@ export type Config = {
   publicUrl: string;
   redisUrl: string | undefined;
   /** Redis Cluster seed nodes (REDIS_CLUSTER_NODES): the store runs on the cluster. */
-  redisClusterNodes: { host: string; port: number }[] | undefined;
+  redisClusterNodes: ClusterSeed[] | undefined;
+  /** TLS and credentials of every cluster node (the seeds' scheme and user info). */
+  redisClusterConnection: ClusterConnection | undefined;
   redisKeyPrefix: string;
   networkBackend: 'sandbox' | 'http';
   /** The operator BSS adapter (docs/operator-bss-contract.md); set when networkBackend is http. */
@@ -454,7 +457,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     redisUrl: e.REDIS_URL,
-    redisClusterNodes: e.REDIS_CLUSTER_NODES,
+    redisClusterNodes: e.REDIS_CLUSTER_NODES?.seeds,
+    redisClusterConnection: e.REDIS_CLUSTER_NODES?.connection,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     networkBackend: e.NETWORK_BACKEND,
     networkHttp:

@@ -38,9 +38,11 @@ async function main(): Promise<void> {
     store = new RedisStore({
       url: config.redisUrl,
       clusterNodes: config.redisClusterNodes,
+      clusterConnection: config.redisClusterConnection,
       keyPrefix: config.redisKeyPrefix,
     });
     await store.connect();
+    await exitUnlessReachable(store, redis, createLogger(config.logLevel));
   } else {
     store = new MemoryStore(systemClock);
   }
@@ -141,6 +143,25 @@ function listenMetrics(deps: Deps): Promise<Server> {
     });
     exitUnlessListening(server as Server, `${host}:${port}`, deps.logger);
   });
+}
+
+/**
+ * The start reads and writes the store (the deployment's fingerprint, the sandbox's seed): a store
+ * that refuses this process (a wrong password or user, a certificate refused, nothing listening)
+ * is said in one log line, the driver's reason, and the process exits 1 for its supervisor to
+ * restart it. Never a stack trace; never the credentials (the reasons do not carry them).
+ */
+async function exitUnlessReachable(store: RedisStore, kind: string, log: Logger): Promise<void> {
+  try {
+    await store.ping();
+  } catch (error) {
+    log.error('cannot reach Redis at start', {
+      store: kind,
+      reason: (await store.whyUnreachable()) ?? (error instanceof Error ? error.message : String(error)),
+    });
+    await store.close();
+    process.exit(1);
+  }
 }
 
 /** A port already taken (or not ours to bind) is said in one log line, and the process exits 1. */

@@ -5,14 +5,14 @@ import { systemClock } from './clock.js';
 import { ConfigError, parseConfig, type Config } from './config.js';
 import type { Deps } from './deps.js';
 import type { Env } from './http/env.js';
-import { configurationErrorResponse } from './http/on-error.js';
+import { configurationErrorResponse, storeUnreachableResponse } from './http/on-error.js';
 import { createLogger, type Logger } from './log.js';
 import type { Peer } from './runtime/port.js';
 import { webRuntime, type WebBindings } from './runtime/web.js';
 import { webJwksFetch } from './runtime/web-jwks-fetch.js';
 import { servesSandbox } from './sandbox-seed.js';
 import { MemoryStore } from './store/memory.js';
-import type { Store } from './store/port.js';
+import { StoreUnavailableError, type Store } from './store/port.js';
 import { RedisStore } from './store/redis.js';
 
 /**
@@ -43,7 +43,14 @@ export default {
       platform = undefined; // a failure that is not the configuration's (a Redis outage): retry later
       throw error;
     });
-    const built = await platform;
+    let built: Platform | null;
+    try {
+      built = await platform;
+    } catch (error) {
+      // Logged by build; the next request tries again.
+      if (error instanceof StoreUnavailableError) return storeUnreachableResponse();
+      throw error;
+    }
     if (built === null) return configurationErrorResponse();
     const bindings: RequestBindings = { peer: peerOf(request) };
     if (built.openStore === undefined) return built.app.fetch(request, bindings, ctx);
@@ -92,6 +99,9 @@ async function build(env: Record<string, unknown>): Promise<Platform | null> {
       console.error(error.message);
       return null;
     }
+    // The driver's reason, never the URL (it holds the password).
+    if (error instanceof StoreUnavailableError)
+      logger.error('cannot reach Redis', { reason: reasonOf(error) });
     throw error;
   } finally {
     if (store instanceof RedisStore) await store.close();
@@ -127,3 +137,6 @@ function stringsOf(env: Record<string, unknown>): Record<string, string> {
   for (const [key, value] of Object.entries(env)) if (typeof value === 'string') out[key] = value;
   return out;
 }
+
+const reasonOf = (error: StoreUnavailableError) =>
+  error.cause instanceof Error ? error.cause.message : error.message;

@@ -108,3 +108,16 @@ export function configurationErrorResponse(): Response {
     headers: { 'retry-after': String(CONFIGURATION_RETRY_S), 'cache-control': 'no-store' },
   });
 }
+
+/**
+ * The answer of a Worker that cannot build the platform because its store refused it (a wrong
+ * password, a certificate refused, Redis down): the CAMARA 503 of an outage, tried again on the
+ * next request. The reason goes to the operator's log only.
+ */
+export function storeUnreachableResponse(): Response {
+  const error = new ApiError('UNAVAILABLE', 'Service temporarily unavailable.');
+  return Response.json(error.toBody(), {
+    status: error.status,
+    headers: { 'retry-after': '1', 'cache-control': 'no-store' },
+  });
+}

@@ -1,13 +1,15 @@
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import type { ClusterConnection, ClusterSeed } from './cluster-seeds.js';
 
-/** A seed node of a Redis Cluster: the client learns the others (and the slots) from it. */
-export type ClusterSeed = { host: string; port: number };
+export type { ClusterConnection, ClusterSeed } from './cluster-seeds.js';
 
 export type RedisClientOptions = {
   /** One server: `redis://` or `rediss://`. */
   url?: string | undefined;
   /** A Redis Cluster, by seed nodes; when set, `url` is not used. */
   clusterNodes?: readonly ClusterSeed[] | undefined;
+  /** TLS and credentials of every cluster node; absent: plain TCP, no AUTH. */
+  clusterConnection?: ClusterConnection | undefined;
   keyPrefix: string;
   /** Upper bound of one command, for a server that accepts connections but does not answer. */
   commandTimeoutMs?: number | undefined;
@@ -58,7 +60,15 @@ export function createRedisClient(options: RedisClientOptions): RedisClient {
       enableAutoPipelining: true,
       enableOfflineQueue: false,
       lazyConnect: true,
-      redisOptions: connectionOptions(options),
+      redisOptions: { ...connectionOptions(options), ...clusterAuth(options.clusterConnection) },
+      // With TLS the certificate is checked against the name the operator wrote: ioredis's own
+      // lookup would connect to the resolved address, which a managed service's certificate does
+      // not name. Without TLS its lookup is kept.
+      ...(options.clusterConnection?.tls === true
+        ? {
+            dnsLookup: (address: string, done: (error: null, address: string) => void) => done(null, address),
+          }
+        : {}),
       clusterRetryStrategy: (times) => Math.min(100 * times, 1000),
       // MOVED and ASK are followed (a slot moving); CLUSTERDOWN and a lost node are retried a few
       // times, 100 ms apart, then the command fails: the store answers 503, never a bypass.
@@ -82,4 +92,45 @@ export function createRedisClient(options: RedisClientOptions): RedisClient {
     // rate-limit hit and revocation read cost one round trip (DESIGN §2).
     enableAutoPipelining: true,
   });
+}
+
+/**
+ * AUTH (an ACL user, or the default user by password) and TLS for every node. TLS is Node's
+ * default: the certificate must chain to a trusted CA (the system's, plus NODE_EXTRA_CA_CERTS)
+ * and name the host; nothing here relaxes that.
+ */
+function clusterAuth(connection: ClusterConnection | undefined): RedisOptions {
+  if (connection === undefined) return {};
+  return {
+    ...(connection.username === undefined ? {} : { username: connection.username }),
+    ...(connection.password === undefined ? {} : { password: connection.password }),
+    ...(connection.tls ? { tls: {} } : {}),
+  };
+}
+
+/**
+ * Why the first seed of a cluster refuses a connection of its own, or undefined when it accepts
+ * one. The cluster client's slot refresh runs on connections whose errors it drops, and says only
+ * "Connection is closed." where a certificate was refused: this one connection says why.
+ */
+export async function seedRefusal(options: RedisClientOptions): Promise<Error | undefined> {
+  const seed = options.clusterNodes?.[0];
+  if (seed === undefined) return undefined;
+  const probe = new Redis({
+    host: seed.host,
+    port: seed.port,
+    ...connectionOptions({ ...options, perRequest: true }),
+    ...clusterAuth(options.clusterConnection),
+  });
+  let refusal: Error | undefined;
+  probe.on('error', (error: Error) => (refusal ??= error));
+  try {
+    await probe.connect();
+    await probe.ping();
+    return undefined;
+  } catch (error) {
+    return refusal ?? (error instanceof Error ? error : new Error(String(error)));
+  } finally {
+    probe.disconnect();
+  }
 }

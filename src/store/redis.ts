@@ -18,6 +18,7 @@ import {
 import {
   COMMAND_TIMEOUT_MS,
   createRedisClient,
+  seedRefusal,
   type RedisClient,
   type RedisClientOptions,
 } from './redis-client.js';
@@ -48,20 +49,43 @@ export class RedisStore implements Store {
   };
   private scriptsLoaded: Promise<void> = Promise.resolve();
   private outage: OutageWatch | undefined;
+  /** Why the last connection failed (refused, AUTH, TLS), until one is ready again. */
+  private connectionError: Error | undefined;
 
   private readonly commandTimeoutMs: number;
 
-  constructor(options: RedisStoreOptions) {
+  constructor(private readonly options: RedisStoreOptions) {
     this.client = createRedisClient(options);
     this.commandTimeoutMs = options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS;
     // Connection errors surface per command as 503 and the client keeps reconnecting. They are
     // logged per outage by the refused calls (store/outage-log.ts), not here: a Worker's
-    // connection lives one request, and a frozen server raises no connection error at all.
-    this.client.on('error', () => {});
+    // connection lives one request, and a frozen server raises no connection error at all. The
+    // last one is kept: it, not the refused command's own error, says what the operator must fix.
+    const remember = (error: unknown) => {
+      // Not the connection's: the commands it held, failed after it broke.
+      if (error instanceof Error && error.name !== 'MaxRetriesPerRequestError') this.connectionError = error;
+    };
+    if (this.client instanceof Cluster) {
+      // A node's own error (WRONGPASS, a certificate refused) says more than the cluster's
+      // "Failed to refresh slots cache", which follows it: the latter only when there is none.
+      this.client.on('node error', remember);
+      this.client.on('error', (error) => this.connectionError ?? remember(error));
+    } else this.client.on('error', remember);
     // Every (re)connection may reach a server with an empty script cache (restart, failover).
     this.client.on('ready', () => {
+      this.connectionError = undefined;
       if (!options.perRequest) this.scriptsLoaded = this.loadScripts().catch(() => {});
     });
+  }
+
+  /**
+   * Why the store cannot be reached, as the driver said it (`WRONGPASS …`, a certificate
+   * refused, `connect ECONNREFUSED …`); on a cluster, as its first seed says it.
+   */
+  async whyUnreachable(): Promise<string | undefined> {
+    const seed = this.client instanceof Cluster ? await seedRefusal(this.options) : undefined;
+    const error = seed ?? this.connectionError;
+    return error === undefined ? undefined : reasonOf(error);
   }
 
   /** The outage of the process or isolate: this connection's first success after one ends it. */
@@ -90,7 +114,7 @@ export class RedisStore implements Store {
    * Every command, bounded by the command timeout from the moment the call asks for it. ioredis
    * counts its own timeout from the write, and auto-pipelining writes a turn's commands only once
    * the pipeline before them is answered: on a frozen server a command would wait that pipeline's
-   * timeout, then its own.
+   * timeout, then its own. A failure while unconnected says why the connection failed.
    */
   private run<T>(op: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -107,7 +131,8 @@ export class RedisStore implements Store {
         },
         (error: unknown) => {
           clearTimeout(deadline);
-          reject(new StoreUnavailableError(error));
+          const unconnected = this.client.status !== 'ready' && this.connectionError !== undefined;
+          reject(new StoreUnavailableError(unconnected ? new Error(reasonOf(this.connectionError)) : error));
         },
       );
     });
@@ -275,4 +300,16 @@ export class RedisStore implements Store {
       this.client.disconnect();
     }
   }
+}
+
+/**
+ * A connection error in one line: Node's TLS errors carry their code (`ERR_TLS_CERT_ALTNAME_INVALID`,
+ * `UNABLE_TO_VERIFY_LEAF_SIGNATURE`), a cluster that no seed answered the last node's error.
+ */
+function reasonOf(error: Error | undefined): string {
+  if (error === undefined) return 'unknown';
+  const last = (error as { lastNodeError?: unknown }).lastNodeError;
+  const inner = last instanceof Error ? `${error.message} (${reasonOf(last)})` : error.message;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && !inner.includes(code) ? `${inner} [${code}]` : inner;
 }

@@ -6,7 +6,8 @@ import { Cluster } from 'ioredis';
 import type { ClusterSeed } from '../../src/store/redis-client.js';
 import { RedisStore, type RedisStoreOptions } from '../../src/store/redis.js';
 import { freePort } from '../../scripts/free-port.js';
-import { OwnRedis } from './redis-server.js';
+import { aclArgs, type AclUser } from './redis-acl.js';
+import { OwnRedis, type ServerTls } from './redis-server.js';
 
 const run = promisify(execFile);
 
@@ -59,14 +60,29 @@ export class OwnRedisCluster {
   readonly nodes: OwnRedis[] = [];
   private readonly dir = `.tmp/cluster-${crypto.randomUUID().slice(0, 8)}`;
 
+  constructor(
+    /**
+     * TLS only on every node, the cluster bus included, and ACL users (the `default` user off):
+     * `admin` is the user this helper's own redis-cli calls authenticate as.
+     */
+    private readonly options: { tls?: ServerTls; users?: readonly AclUser[]; admin?: AclUser } = {},
+  ) {}
+
   get seeds(): ClusterSeed[] {
     return this.nodes.map((n) => ({ host: '127.0.0.1', port: n.port }));
   }
 
   async start(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
+    const { tls, users = [], admin } = this.options;
+    const security = [
+      ...(tls === undefined ? [] : ['--tls-cluster', 'yes', '--tls-replication', 'yes']),
+      ...(admin === undefined ? [] : aclArgs([admin, ...users])),
+      ...(admin === undefined ? [] : ['--masteruser', admin.name, '--masterauth', admin.password]),
+    ];
     for (let i = 0; i < 3; i++) {
       const node = new OwnRedis(await clusterPort(), {
+        tls,
         extraArgs: [
           '--cluster-enabled',
           'yes',
@@ -74,19 +90,39 @@ export class OwnRedisCluster {
           this.dir,
           '--cluster-config-file',
           `nodes-${i}.conf`,
+          ...security,
         ],
       });
       this.nodes.push(node);
       await node.start();
     }
     const seeds = this.seeds.map((s) => `${s.host}:${s.port}`);
-    await run('redis-cli', ['--cluster', 'create', ...seeds, '--cluster-replicas', '0', '--cluster-yes']);
-    for (const node of this.nodes) await untilClusterOk(node.port);
+    await this.cli('--cluster', 'create', ...seeds, '--cluster-replicas', '0', '--cluster-yes');
+    for (const node of this.nodes) await this.untilClusterOk(node.port);
+  }
+
+  /** redis-cli with this cluster's TLS and credentials. */
+  private cli(...args: string[]): Promise<{ stdout: string }> {
+    const { tls, admin } = this.options;
+    return run('redis-cli', [
+      ...(tls === undefined ? [] : ['--tls', '--cacert', tls.caFile]),
+      ...(admin === undefined ? [] : ['--user', admin.name, '--pass', admin.password, '--no-auth-warning']),
+      ...args,
+    ]);
+  }
+
+  private async untilClusterOk(port: number): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      const { stdout } = await this.cli('-p', String(port), 'cluster', 'info');
+      if (stdout.includes('cluster_state:ok')) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`redis node ${port} never reached cluster_state:ok`);
   }
 
   /** The node serving `slot` (slots as CLUSTER SLOTS lists them). */
   async nodeOfSlot(slot: number): Promise<OwnRedis> {
-    const { stdout } = await run('redis-cli', ['-p', String(this.nodes[0]?.port), 'cluster', 'nodes']);
+    const { stdout } = await this.cli('-p', String(this.nodes[0]?.port), 'cluster', 'nodes');
     for (const line of stdout.trim().split('\n')) {
       const [, address = '', , , , , , , ...ranges] = line.split(' ');
       const port = Number(address.split('@')[0]?.split(':')[1]);
@@ -121,15 +157,6 @@ function isFree(port: number): Promise<boolean> {
       .once('error', () => resolve(false))
       .listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
-}
-
-async function untilClusterOk(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const { stdout } = await run('redis-cli', ['-p', String(port), 'cluster', 'info']);
-    if (stdout.includes('cluster_state:ok')) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`redis node ${port} never reached cluster_state:ok`);
 }
 
 /** Deletes every key under `prefix` on every master (SCAN per node; one key per DEL: slots differ). */

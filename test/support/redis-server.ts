@@ -2,6 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
 
+/** A TLS server's certificate and key, and the CA it trusts (test/support/tls-certs.ts). */
+export type ServerTls = { certFile: string; keyFile: string; caFile: string };
+
 /**
  * A redis-server of the test's own, so that a test may kill, freeze and restart it without
  * disturbing the shared server of the run. Without persistence (a restart loses every key) unless
@@ -12,12 +15,20 @@ export class OwnRedis {
 
   constructor(
     readonly port: number,
-    /** AOF persistence in `dir` (everysec, noeviction), and more redis-server arguments (a cluster node's). */
-    private readonly options: { persistence?: { dir: string }; extraArgs?: readonly string[] } = {},
+    /**
+     * AOF persistence in `dir` (everysec, noeviction), TLS only (no plain port; clients are not
+     * asked for a certificate), and more redis-server arguments (a cluster node's, ACL users).
+     */
+    private readonly options: {
+      persistence?: { dir: string };
+      tls?: ServerTls;
+      extraArgs?: readonly string[];
+    } = {},
   ) {}
 
+  /** The server's URL, without credentials. */
   get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
+    return `${this.options.tls ? 'rediss' : 'redis'}://127.0.0.1:${this.port}`;
   }
 
   get pid(): number {
@@ -27,7 +38,20 @@ export class OwnRedis {
 
   /** Starts the server and resolves once it accepts connections. */
   async start(): Promise<void> {
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', ''];
+    const args = ['--bind', '127.0.0.1', '--save', ''];
+    const tls = this.options.tls;
+    if (tls === undefined) args.push('--port', String(this.port));
+    else {
+      args.push('--port', '0', '--tls-port', String(this.port), '--tls-auth-clients', 'no');
+      args.push(
+        '--tls-cert-file',
+        tls.certFile,
+        '--tls-key-file',
+        tls.keyFile,
+        '--tls-ca-cert-file',
+        tls.caFile,
+      );
+    }
     const persistence = this.options.persistence;
     if (persistence === undefined) args.push('--appendonly', 'no');
     else {

@@ -100,7 +100,8 @@ export async function startWorkerPlatform(
   env: Record<string, string> = {},
 ): Promise<WorkerPlatform> {
   const secrets = await deploymentSecrets();
-  const storeEnv: Record<string, string> = engine === 'redis' ? { REDIS_URL: redisUrl(), REDIS_KEY_PREFIX: uniquePrefix() } : {};
+  const storeEnv: Record<string, string> =
+    engine === 'redis' ? { REDIS_URL: redisUrl(), REDIS_KEY_PREFIX: uniquePrefix() } : {};
   const envAt = (url: string): Record<string, string> => ({
     NODE_ENV: 'test',
     PUBLIC_URL: url,

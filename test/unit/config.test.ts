@@ -34,6 +34,7 @@ describe('parseConfig', () => {
       publicUrl: 'http://localhost:8080',
       redisUrl: undefined,
       redisClusterNodes: undefined,
+      redisClusterConnection: undefined,
       redisKeyPrefix: 'cg:',
       networkBackend: 'sandbox',
       networkHttp: undefined,
