@@ -1,5 +1,7 @@
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type E2EServer } from '../e2e/support/server.js';
+import { basicAuth, PURPOSE } from '../e2e/support/oauth.js';
+import { fetchToken, startServer, type E2EServer } from '../e2e/support/server.js';
 
 /**
  * Findings of an outside review of a running platform, replayed over a real socket against the
@@ -77,5 +79,79 @@ describe('authorization server endpoints and the method (RFC 9110 §15.5.6)', ()
       correlator: 'review-1',
       body: { error: 'invalid_request', error_description: 'The specified resource is not found.' },
     });
+  });
+});
+
+describe('request bodies in a content coding (RFC 9110 §8.4.1)', () => {
+  // Finding: Content-Encoding was ignored. A gzip body was parsed as if plain (400 "Malformed
+  // JSON"), and a plain body declared gzip was served (200): what the platform read was not what
+  // a gateway or WAF that decodes the coding inspects.
+  const CHECK = JSON.stringify({ phoneNumber: '+34600000001' });
+  const UNSUPPORTED = {
+    status: 415,
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'Content-Encoding is not supported.',
+  };
+
+  async function check(token: string, encoding: string, body: string | Blob) {
+    const res = await fetch(`${server.url}/sim-swap/v2/check`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'content-encoding': encoding,
+        'x-correlator': 'coding-1',
+      },
+      body,
+    });
+    return {
+      status: res.status,
+      acceptEncoding: res.headers.get('accept-encoding'),
+      correlator: res.headers.get('x-correlator'),
+      body: (await res.json()) as unknown,
+    };
+  }
+
+  it('a resource API answers 415 UNSUPPORTED_MEDIA_TYPE with Accept-Encoding: identity', async () => {
+    const token = await fetchToken(server, `${PURPOSE} sim-swap:check`);
+    const refused = { status: 415, acceptEncoding: 'identity', correlator: 'coding-1', body: UNSUPPORTED };
+    expect(await check(token, 'gzip', new Blob([gzipSync(CHECK)]))).toEqual(refused);
+    expect(await check(token, 'gzip', CHECK)).toEqual(refused);
+    expect(await check(token, 'identity, br', CHECK)).toEqual(refused);
+    // `identity` is no coding at all: served.
+    expect(await check(token, 'Identity', CHECK)).toEqual({
+      status: 200,
+      acceptEncoding: null,
+      correlator: 'coding-1',
+      body: { swapped: true },
+    });
+  });
+
+  it('the token endpoint answers 400 invalid_request, and serves the same form without the coding', async () => {
+    const form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      scope: `${PURPOSE} sim-swap:check`,
+    });
+    const token = (encoding?: string) =>
+      fetch(`${server.url}/oauth2/token`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: basicAuth(server.client.clientId, server.client.secret),
+          ...(encoding === undefined ? {} : { 'content-encoding': encoding }),
+        },
+        body: form.toString(),
+      });
+    const refused = await token('gzip');
+    expect({
+      status: refused.status,
+      acceptEncoding: refused.headers.get('accept-encoding'),
+      body: (await refused.json()) as unknown,
+    }).toEqual({
+      status: 400,
+      acceptEncoding: 'identity',
+      body: { error: 'invalid_request', error_description: 'content encoding not supported' },
+    });
+    expect((await token()).status).toBe(200);
   });
 });
