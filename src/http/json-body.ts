@@ -3,7 +3,9 @@ import { matchedRoutes } from 'hono/route';
 import { ApiError } from '../errors.js';
 import { acceptIdentity, hasContentCoding } from './content-coding.js';
 import type { Env } from './env.js';
+import { duplicateName } from './json-duplicates.js';
 import { requestHeader } from './request-header.js';
+import { listKeys } from './validation-hook.js';
 
 /**
  * `application/json`, optionally with `charset=utf-8` (Commonalities: UTF-8 only). No space before
@@ -54,6 +56,10 @@ export async function checkJsonBody(c: Context<Env>, maxBytes: number): Promise<
   const { value } = parsed;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ApiError('INVALID_ARGUMENT', 'The request body must be a JSON object.');
+  }
+  const duplicate = duplicateName(parsed.text);
+  if (duplicate !== undefined) {
+    throw new ApiError('INVALID_ARGUMENT', `Duplicate property: ${listKeys([duplicate])}.`);
   }
 }
 

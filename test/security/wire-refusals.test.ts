@@ -155,3 +155,43 @@ describe('request bodies in a content coding (RFC 9110 §8.4.1)', () => {
     expect((await token()).status).toBe(200);
   });
 });
+
+describe('a JSON body naming a member twice (RFC 8259 §4)', () => {
+  // Finding: `{"phoneNumber": A, "phoneNumber": B}` was served for B (JSON.parse keeps the last),
+  // where a gateway or WAF that keeps the first checks A.
+  it('is 400 INVALID_ARGUMENT naming the member (escapes decoded); distinct members are served', async () => {
+    const token = await fetchToken(server, `${PURPOSE} sim-swap:check`);
+    const check = async (body: string) => {
+      const res = await fetch(`${server.url}/sim-swap/v2/check`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'x-correlator': 'dup-1',
+        },
+        body,
+      });
+      return {
+        status: res.status,
+        correlator: res.headers.get('x-correlator'),
+        body: (await res.json()) as unknown,
+      };
+    };
+    const duplicate = (name: string) => ({
+      status: 400,
+      correlator: 'dup-1',
+      body: { status: 400, code: 'INVALID_ARGUMENT', message: `Duplicate property: ${name}.` },
+    });
+    expect(await check('{"phoneNumber":"+34600000001","phoneNumber":"+34600000002"}')).toEqual(
+      duplicate('phoneNumber'),
+    );
+    expect(await check('{"phoneNumber":"+34600000001","maxAge":24,"\\u006daxAge":240}')).toEqual(
+      duplicate('maxAge'),
+    );
+    expect(await check('{"phoneNumber":"+34600000001","maxAge":24}')).toEqual({
+      status: 200,
+      correlator: 'dup-1',
+      body: { swapped: true },
+    });
+  });
+});
