@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { ApiError } from '../errors.js';
-import { acceptIdentity, hasContentCoding } from './content-coding.js';
+import { CODING_REFUSED, refusalHeaders, undecodedCoding } from './content-coding.js';
 import type { Env } from './env.js';
 import { duplicateName } from './json-duplicates.js';
 import { requestHeader } from './request-header.js';
@@ -47,8 +47,9 @@ export async function checkJsonBody(c: Context<Env>, maxBytes: number): Promise<
     throw new ApiError('INVALID_ARGUMENT', 'A JSON request body is required.');
   }
   if (type === undefined || !JSON_TYPE.test(type)) throw new ApiError('UNSUPPORTED_MEDIA_TYPE');
-  if (hasContentCoding(c)) {
-    throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Content-Encoding is not supported.', acceptIdentity());
+  const coding = undecodedCoding(c);
+  if (coding !== undefined) {
+    throw new ApiError('UNSUPPORTED_MEDIA_TYPE', CODING_REFUSED[coding], refusalHeaders(coding));
   }
   if (raw.length === 0) throw new ApiError('INVALID_ARGUMENT', 'A JSON request body is required.');
   const parsed = parsedJson(c, raw);

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuth, PURPOSE } from '../e2e/support/oauth.js';
@@ -150,9 +151,63 @@ describe('request bodies in a content coding (RFC 9110 §8.4.1)', () => {
     }).toEqual({
       status: 400,
       acceptEncoding: 'identity',
-      body: { error: 'invalid_request', error_description: 'content encoding not supported' },
+      body: { error: 'invalid_request', error_description: 'content coding not supported' },
     });
     expect((await token()).status).toBe(200);
+  });
+});
+
+describe('request bodies in a transfer coding other than chunked (RFC 9112 §6.1)', () => {
+  // Finding: Node de-chunks `Transfer-Encoding: gzip, chunked` and hands the body on still gzip
+  // coded: the platform read it as plain, a proxy that decodes it reads another.
+  function exchange(request: string): Promise<string> {
+    const port = Number(new URL(server.url).port);
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write(request));
+      let received = '';
+      socket.on('data', (d: Buffer) => (received += d.toString()));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(received));
+    });
+  }
+  const chunked = (body: string) => `${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`;
+  const bodyOf = (raw: string) => JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as unknown;
+
+  it('a resource API answers 415 UNSUPPORTED_MEDIA_TYPE; plain chunked is served', async () => {
+    const token = await fetchToken(server, `${PURPOSE} sim-swap:check`);
+    const head = (coding: string) =>
+      `POST /sim-swap/v2/check HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer ${token}\r\n` +
+      `Content-Type: application/json\r\nx-correlator: te-1\r\nTransfer-Encoding: ${coding}\r\n` +
+      'Connection: close\r\n\r\n';
+    const refused = await exchange(head('gzip, chunked') + chunked('{"phoneNumber":"+34600000001"}'));
+    expect(refused).toMatch(/^HTTP\/1\.1 415 Unsupported Media Type\r\n/);
+    expect(refused).toMatch(/\r\nx-correlator: te-1\r\n/);
+    expect(bodyOf(refused)).toEqual({
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      message: 'Transfer-Encoding other than chunked is not supported.',
+    });
+    const served = await exchange(head('chunked') + chunked('{"phoneNumber":"+34600000001"}'));
+    expect(served).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(bodyOf(served)).toEqual({ swapped: true });
+  });
+
+  it('the token endpoint answers 400 invalid_request', async () => {
+    const form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      scope: `${PURPOSE} sim-swap:check`,
+    });
+    const refused = await exchange(
+      `POST /oauth2/token HTTP/1.1\r\nHost: gateway\r\n` +
+        `Authorization: ${basicAuth(server.client.clientId, server.client.secret)}\r\n` +
+        'Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: gzip, chunked\r\n' +
+        `Connection: close\r\n\r\n${chunked(form.toString())}`,
+    );
+    expect(refused).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(bodyOf(refused)).toEqual({
+      error: 'invalid_request',
+      error_description: 'transfer coding not supported',
+    });
   });
 });
 
