@@ -76,8 +76,6 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono<Env> {
     await c.get('deps').store.ping();
     return c.json({ status: 'ready' });
   });
-  app.route('/', authServer(scopeCatalogue(modules)));
-  app.get('/openapi/authorization-server.json', (c) => c.json(authServerDocument(deps.config.publicUrl)));
 
   // The routes of the routers mounted below, as Hono records them: their other methods are 405.
   const mounted: RouterRoute[] = [];
@@ -86,6 +84,11 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono<Env> {
     app.route(base, router);
     mounted.push(...app.routes.slice(from));
   };
+
+  // The authorization server too: GET /oauth2/token is 405 with `Allow: POST` (RFC 9110 §15.5.6),
+  // as on the APIs, not a 404 that says the endpoint does not exist.
+  mount('/', authServer(scopeCatalogue(modules)));
+  app.get('/openapi/authorization-server.json', (c) => c.json(authServerDocument(deps.config.publicUrl)));
 
   // Consent capture (DESIGN §3): the subscriber's page, self-service, the operator's channel.
   mount('/', consentPages());

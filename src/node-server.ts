@@ -1,6 +1,13 @@
-import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http';
+import {
+  STATUS_CODES,
+  type IncomingMessage,
+  type Server,
+  type ServerOptions,
+  type ServerResponse,
+} from 'node:http';
 import { Server as NetServer, type Socket } from 'node:net';
 import type { Config } from './config.js';
+import { unparsedRequestAnswer } from './http/on-error.js';
 
 /**
  * The Node HTTP server's connection policy: deadlines and a cap so that slow clients cannot hold
@@ -23,6 +30,34 @@ export function serverOptions(limits: Config['connections']): ServerOptions {
 export function applyLimits(server: Server, limits: Config['connections']): void {
   server.maxConnections = limits.maxConnections;
   server.keepAliveTimeout = limits.keepAliveTimeoutSeconds * 1000;
+}
+
+/**
+ * What Node's parser refuses never reaches the app: Node's own answer is a bare
+ * `400 Bad Request` without a body. The listener answers like the platform (on-error.ts): a CAMARA
+ * error with the security headers and an x-correlator. Timeouts (408) and headers past
+ * maxHeaderSize (431), which have no CAMARA code, keep Node's answer. As Node does, nothing is
+ * written once the connection has sent bytes (a pipelined request after an answered one: an
+ * answer would land inside or after another), and the connection is closed.
+ */
+export function answerUnparsed(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (socket.writable && socket.bytesWritten === 0) socket.write(unparsedAnswer(error.code));
+    socket.destroy();
+  });
+}
+
+function unparsedAnswer(code: string | undefined): string {
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n';
+  if (code === 'HPE_HEADER_OVERFLOW') {
+    return 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n';
+  }
+  const { status, headers, body } = unparsedRequestAnswer(code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW');
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  return (
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${lines.join('')}` +
+    `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`
+  );
 }
 
 /**

@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
-import { applyLimits, Drain, serverOptions } from './node-server.js';
+import { answerUnparsed, applyLimits, Drain, serverOptions } from './node-server.js';
 import { createApp } from './app.js';
 import { buildDeps, seedSandbox } from './bootstrap.js';
 import { ConfigError, parseConfig } from './config.js';
@@ -83,6 +83,7 @@ async function main(): Promise<void> {
   ) as Server;
   exitUnlessListening(server, `${config.host}:${config.port}`, log);
   applyLimits(server, config.connections);
+  answerUnparsed(server);
   const drain = new Drain(server);
   let dropped = 0;
   server.on('drop', () => {

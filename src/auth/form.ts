@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError, OAuthError } from '../errors.js';
+import { refusalHeaders, undecodedCoding } from '../http/content-coding.js';
 import type { Env } from '../http/env.js';
 import { readBodyOnce } from '../http/json-body.js';
 import { requestHeader } from '../http/request-header.js';
@@ -57,6 +58,10 @@ async function parseForm(c: Context<Env>): Promise<Map<string, string>> {
   const type = requestHeader(c, 'content-type');
   if (type === undefined || !FORM_TYPE.test(type)) {
     throw new OAuthError('invalid_request', 'content type must be application/x-www-form-urlencoded');
+  }
+  const coding = undecodedCoding(c);
+  if (coding !== undefined) {
+    throw new OAuthError('invalid_request', `${coding} coding not supported`, refusalHeaders(coding));
   }
   if (Number(requestHeader(c, 'content-length') ?? '0') > MAX_FORM_BYTES) {
     throw new OAuthError('invalid_request', 'request too large');

@@ -3,6 +3,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { base64url } from 'jose';
 import type { Deps } from '../deps.js';
 import { ApiError } from '../errors.js';
+import { undecodedCoding } from '../http/content-coding.js';
 import type { Env } from '../http/env.js';
 import { consentFormPage, decidedPage, messagePage, pageError, type ConsentPageContext } from './page.js';
 import type { ConsentRequest, Decision } from './port.js';
@@ -31,7 +32,8 @@ async function requestFor(deps: Deps, id: string, token: string | undefined): Pr
 
 async function readForm(c: Context<Env>): Promise<URLSearchParams | null> {
   const type = c.req.header('content-type') ?? '';
-  if (!/^application\/x-www-form-urlencoded\s*(;.*)?$/i.test(type)) return null;
+  if (!/^application\/x-www-form-urlencoded\s*(;.*)?$/i.test(type) || undecodedCoding(c) !== undefined)
+    return null;
   if (Number(c.req.header('content-length') ?? '0') > MAX_FORM_BYTES) return null;
   const text = await c.req.text();
   return text.length > MAX_FORM_BYTES ? null : new URLSearchParams(text);

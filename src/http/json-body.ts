@@ -1,8 +1,11 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { ApiError } from '../errors.js';
+import { CODING_REFUSED, refusalHeaders, undecodedCoding } from './content-coding.js';
 import type { Env } from './env.js';
+import { duplicateName } from './json-duplicates.js';
 import { requestHeader } from './request-header.js';
+import { listKeys } from './validation-hook.js';
 
 /**
  * `application/json`, optionally with `charset=utf-8` (Commonalities: UTF-8 only). No space before
@@ -44,12 +47,20 @@ export async function checkJsonBody(c: Context<Env>, maxBytes: number): Promise<
     throw new ApiError('INVALID_ARGUMENT', 'A JSON request body is required.');
   }
   if (type === undefined || !JSON_TYPE.test(type)) throw new ApiError('UNSUPPORTED_MEDIA_TYPE');
+  const coding = undecodedCoding(c);
+  if (coding !== undefined) {
+    throw new ApiError('UNSUPPORTED_MEDIA_TYPE', CODING_REFUSED[coding], refusalHeaders(coding));
+  }
   if (raw.length === 0) throw new ApiError('INVALID_ARGUMENT', 'A JSON request body is required.');
   const parsed = parsedJson(c, raw);
   if (parsed === null) throw new ApiError('INVALID_ARGUMENT', 'Malformed JSON in request body.');
   const { value } = parsed;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ApiError('INVALID_ARGUMENT', 'The request body must be a JSON object.');
+  }
+  const duplicate = duplicateName(parsed.text);
+  if (duplicate !== undefined) {
+    throw new ApiError('INVALID_ARGUMENT', `Duplicate property: ${listKeys([duplicate])}.`);
   }
 }
 

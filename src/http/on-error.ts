@@ -5,6 +5,7 @@ import { ApiError, OAuthError } from '../errors.js';
 import { StoreUnavailableError } from '../store/port.js';
 import type { Env } from './env.js';
 import { HtmlPageError } from './html-page.js';
+import { SECURITY_HEADERS } from './security-headers.js';
 
 /**
  * The one place that writes error bodies. CAMARA APIs get ErrorInfo `{status, code, message}`,
@@ -120,4 +121,25 @@ export function storeUnreachableResponse(): Response {
     status: error.status,
     headers: { 'retry-after': '1', 'cache-control': 'no-store' },
   });
+}
+
+/** An answer written by hand to a connection that has no request object (the Node entry's parser). */
+export type UnparsedRequestAnswer = { status: number; headers: Record<string, string>; body: string };
+
+/**
+ * The answer to a request the HTTP parser refused before any route saw it (src/node-server.ts):
+ * a malformed request line or header, a framing it will not guess (Content-Length beside
+ * Transfer-Encoding, two lengths, obs-fold, a bare LF), an unknown method; `tooLarge` for chunk
+ * extensions past the parser's bound. A CAMARA error like any other refusal, with the security
+ * headers; no header was read, so its x-correlator is a new one, as for a call that sent none.
+ */
+export function unparsedRequestAnswer(tooLarge: boolean): UnparsedRequestAnswer {
+  const error = tooLarge
+    ? new ApiError('CONTENT_TOO_LARGE')
+    : new ApiError('INVALID_ARGUMENT', 'Malformed HTTP request.');
+  return {
+    status: error.status,
+    headers: { ...SECURITY_HEADERS, 'content-type': 'application/json', 'x-correlator': crypto.randomUUID() },
+    body: JSON.stringify(error.toBody()),
+  };
 }

@@ -32,7 +32,7 @@ const MAX_KEYS_LISTED = 5;
  * are, any other name quoted and cut at 64 characters, at most five names. The message stays
  * well under ErrorInfo's 512 characters (Commonalities 0.8.0) however many keys were sent.
  */
-function listKeys(keys: readonly string[]): string {
+export function listKeys(keys: readonly string[]): string {
   const shown = keys
     .slice(0, MAX_KEYS_LISTED)
     .map((k) => (PLAIN_KEY.test(k) ? k : JSON.stringify(k.length > 64 ? `${k.slice(0, 64)}…` : k)));
