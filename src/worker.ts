@@ -5,7 +5,7 @@ import { systemClock } from './clock.js';
 import { ConfigError, parseConfig, type Config } from './config.js';
 import type { Deps } from './deps.js';
 import type { Env } from './http/env.js';
-import { configurationErrorResponse, storeUnreachableResponse } from './http/on-error.js';
+import { unbuiltResponse } from './http/on-error.js';
 import { createLogger, type Logger } from './log.js';
 import type { Peer } from './runtime/port.js';
 import { webRuntime, type WebBindings } from './runtime/web.js';
@@ -48,10 +48,10 @@ export default {
       built = await platform;
     } catch (error) {
       // Logged by build; the next request tries again.
-      if (error instanceof StoreUnavailableError) return storeUnreachableResponse();
+      if (error instanceof StoreUnavailableError) return unbuiltResponse(request, 'store');
       throw error;
     }
-    if (built === null) return configurationErrorResponse();
+    if (built === null) return unbuiltResponse(request, 'configuration');
     const bindings: RequestBindings = { peer: peerOf(request) };
     if (built.openStore === undefined) return built.app.fetch(request, bindings, ctx);
     const store = built.openStore();

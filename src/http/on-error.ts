@@ -4,6 +4,7 @@ import { RegistryLostError } from '../admin/applications.js';
 import { ApiError, OAuthError } from '../errors.js';
 import { StoreUnavailableError } from '../store/port.js';
 import type { Env } from './env.js';
+import { X_CORRELATOR_PATTERN } from './correlator.js';
 import { HtmlPageError } from './html-page.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 
@@ -91,35 +92,38 @@ function toApiError(err: unknown): ApiError {
   return new ApiError('INTERNAL');
 }
 
-/** How long a refused request waits before retrying an unconfigured deployment: an operator fixes it. */
-const CONFIGURATION_RETRY_S = 300;
+/**
+ * Why an entry could not build the platform, and when to try again: its configuration (a Worker
+ * missing its secrets in production: an operator fixes it) or its store (a wrong password, a
+ * certificate refused, Redis down: the next request builds again).
+ */
+const UNBUILT = {
+  configuration: {
+    message: 'The service is not available: its configuration is incomplete or invalid.',
+    retryAfterS: 300,
+  },
+  store: { message: 'Service temporarily unavailable.', retryAfterS: 1 },
+} as const;
 
 /**
- * The answer of an entry that cannot build the platform from its configuration (a Worker missing
- * its secrets in production): every request, whatever its path, gets this CAMARA 503. The
- * configuration problems themselves go to the operator's log only, never to a caller.
+ * The answer of an entry that cannot build the platform: every request, whatever its path, gets
+ * this CAMARA 503, with the security headers and its x-correlator echoed when valid (a new one
+ * otherwise). The cause goes to the operator's log only, never to a caller.
  */
-export function configurationErrorResponse(): Response {
-  const error = new ApiError(
-    'UNAVAILABLE',
-    'The service is not available: its configuration is incomplete or invalid.',
-  );
+export function unbuiltResponse(request: Request, cause: keyof typeof UNBUILT): Response {
+  const { message, retryAfterS } = UNBUILT[cause];
+  const error = new ApiError('UNAVAILABLE', message);
+  const inbound = request.headers.get('x-correlator');
+  const correlator =
+    inbound !== null && inbound !== '' && X_CORRELATOR_PATTERN.test(inbound) ? inbound : crypto.randomUUID();
   return Response.json(error.toBody(), {
     status: error.status,
-    headers: { 'retry-after': String(CONFIGURATION_RETRY_S), 'cache-control': 'no-store' },
-  });
-}
-
-/**
- * The answer of a Worker that cannot build the platform because its store refused it (a wrong
- * password, a certificate refused, Redis down): the CAMARA 503 of an outage, tried again on the
- * next request. The reason goes to the operator's log only.
- */
-export function storeUnreachableResponse(): Response {
-  const error = new ApiError('UNAVAILABLE', 'Service temporarily unavailable.');
-  return Response.json(error.toBody(), {
-    status: error.status,
-    headers: { 'retry-after': '1', 'cache-control': 'no-store' },
+    headers: {
+      ...SECURITY_HEADERS,
+      'retry-after': String(retryAfterS),
+      'cache-control': 'no-store',
+      'x-correlator': correlator,
+    },
   });
 }
 

@@ -34,11 +34,21 @@ describe('a production Worker without its secrets', () => {
     ['POST', '/oauth2/token'],
     ['POST', '/sim-swap/v2/check'],
   ])('%s %s → 503 UNAVAILABLE with Retry-After', async (method, path) => {
-    const res = await fetch(`${worker.url}${path}`, { method });
+    const res = await fetch(`${worker.url}${path}`, { method, headers: { 'x-correlator': 'ops-42' } });
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('300');
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(res.headers.get('x-correlator')).toBe('ops-42');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
     expect(await res.json()).toEqual(UNCONFIGURED);
+  });
+
+  it('answers an x-correlator that breaks the pattern, or none, with a new one', async () => {
+    for (const headers of [{ 'x-correlator': 'bad correlator' }, {}]) {
+      const res = await fetch(`${worker.url}/health`, { headers: headers as Record<string, string> });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('x-correlator')).toMatch(/^[0-9a-f-]{36}$/);
+    }
   });
 
   it('logs every missing secret for the operator, once per isolate', async () => {

@@ -40,10 +40,18 @@ afterAll(async () => {
 
 describe('Worker, REDIS_URL=rediss:// with a certificate workerd does not trust', () => {
   it('answers 503 UNAVAILABLE with Retry-After, logs the refusal, and never the password', async () => {
-    const res = await fetch(`${worker.url}/ready`);
-    expect([res.status, res.headers.get('retry-after'), await res.json()]).toEqual([
+    const res = await fetch(`${worker.url}/ready`, { headers: { 'x-correlator': 'tls-check-1' } });
+    expect([
+      res.status,
+      res.headers.get('retry-after'),
+      res.headers.get('x-correlator'),
+      res.headers.get('x-content-type-options'),
+      await res.json(),
+    ]).toEqual([
       503,
       '1',
+      'tls-check-1',
+      'nosniff',
       { status: 503, code: 'UNAVAILABLE', message: 'Service temporarily unavailable.' },
     ]);
     const output = await worker.outputWith('"msg":"cannot reach Redis"');
