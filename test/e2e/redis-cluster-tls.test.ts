@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoToken } from '../support/demo-client.js';
-import { adminClient, logLines, randomPassword, STACK_FRAME } from '../support/redis-acl.js';
+import { clientList, logLines, randomPassword, STACK_FRAME } from '../support/redis-acl.js';
 import { OwnRedisCluster } from '../support/redis-cluster.js';
 import { makeTestPki, type TestPki } from '../support/tls-certs.js';
 import { simSwapCheck } from './support/platform-calls.js';
@@ -47,11 +47,7 @@ describe('Redis Cluster over TLS with an ACL user (Node entry)', () => {
       expect([res.status, await res.json()]).toEqual([200, { swapped: expect.any(Boolean) }]);
       // Every master, not only the first seed: the client's connections to each are the gateway's.
       for (const node of cluster.nodes) {
-        const admin = adminClient(node.port, ADMIN, pki.caFile);
-        await admin.connect();
-        const clients = (await admin.client('LIST')) as string;
-        admin.disconnect();
-        expect(clients).toMatch(/ user=gateway /);
+        expect(await clientList(node.port, ADMIN, pki.caFile)).toMatch(/ user=gateway /);
       }
       expect(logLines(p.output())).toContainEqual(
         expect.objectContaining({ msg: 'camara-gateway listening', store: 'redis-cluster' }),

@@ -6,7 +6,14 @@ import { OwnRedis } from '../support/redis-server.js';
 import { makeTestPki, type TestPki } from '../support/tls-certs.js';
 import { simSwapCheck } from './support/platform-calls.js';
 import { runToExit, startProcess } from './support/process.js';
-import { aclArgs, adminClient, logLines, randomPassword, STACK_FRAME } from '../support/redis-acl.js';
+import {
+  aclArgs,
+  adminClient,
+  clientList,
+  logLines,
+  randomPassword,
+  STACK_FRAME,
+} from '../support/redis-acl.js';
 
 /**
  * REDIS_URL=rediss://user:password@host:port against a real redis-server that speaks TLS only
@@ -61,11 +68,7 @@ describe('Redis over TLS with an ACL user (Node entry)', () => {
       const res = await simSwapCheck(p.url, token, '+34600000001');
       expect([res.status, await res.json()]).toEqual([200, { swapped: expect.any(Boolean) }]);
       // The platform's connections are the gateway user's, over the TLS port (there is no other).
-      const admin = adminClient(redis.port, ADMIN, pki.caFile);
-      await admin.connect();
-      const clients = (await admin.client('LIST')) as string;
-      admin.disconnect();
-      expect(clients).toMatch(/ user=gateway /);
+      expect(await clientList(redis.port, ADMIN, pki.caFile)).toMatch(/ user=gateway /);
       expect(logLines(p.output())).toContainEqual(
         expect.objectContaining({ msg: 'camara-gateway listening', store: 'redis' }),
       );

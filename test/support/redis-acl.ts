@@ -30,6 +30,17 @@ export function adminClient(port: number, user: AclUser, caFile?: string): Redis
   });
 }
 
+/** The connections of the server on `port` (CLIENT LIST), read as `user`: whose they are. */
+export async function clientList(port: number, user: AclUser, caFile?: string): Promise<string> {
+  const admin = adminClient(port, user, caFile);
+  await admin.connect();
+  try {
+    return (await admin.client('LIST')) as string;
+  } finally {
+    admin.disconnect();
+  }
+}
+
 /** The platform's JSON log lines, without their time, from its output. */
 export function logLines(output: string): Record<string, unknown>[] {
   return output

@@ -43,15 +43,14 @@ export async function makeTestPki(): Promise<TestPki> {
   };
 }
 
+/** A new P-256 key, unencrypted, for `openssl req`. */
+const NEW_P256_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+
 async function makeCa(base: string, name: string): Promise<void> {
   await run('openssl', [
     'req',
     '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
+    ...NEW_P256_KEY,
     '-keyout',
     `${base}.key`,
     '-out',
@@ -67,11 +66,7 @@ async function makeServer(dir: string, name: string, ca: string, altNames: strin
   const base = path.join(dir, name);
   await run('openssl', [
     'req',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
+    ...NEW_P256_KEY,
     '-keyout',
     `${base}.key`,
     '-out',
