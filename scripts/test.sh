@@ -6,10 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# redis-server for the Redis tests, openssl for the certificates of the Redis-over-TLS tests.
+# redis-server for the Redis tests, openssl for the certificates of the Redis-over-TLS tests,
+# Chromium for the consent page in a real browser (test/browser; CHROMIUM_PATH names another).
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     echo "not found: ${missing[*]}: installing Debian's packages"
