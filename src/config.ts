@@ -349,6 +349,14 @@ function productionProblems(env: Record<string, string | undefined>): string[] {
       'NETWORK_BACKEND: must be set to http in production (the sandbox backend serves published demo credentials)',
     );
   }
+  // ICM §7.5-7.6: which purposes exist and on which legal basis each may process subscriber data
+  // is the operator's decision. The sandbox registry's (contract for identity checks, legitimate
+  // interest for fraud, every KYC attribute) must never be what production silently runs on.
+  if (blank(env.PURPOSE_REGISTRY)) {
+    problems.push(
+      "PURPOSE_REGISTRY: required in production (the operator's purposes and legal bases; on Node PURPOSE_REGISTRY_FILE); the sandbox registry is for development",
+    );
+  }
   // An SSRF guard with a hole in it: a jwks_uri could reach the instance's own loopback services.
   if (env.JWKS_URI_ALLOW_HTTP_LOOPBACK?.trim() === 'true') {
     problems.push('JWKS_URI_ALLOW_HTTP_LOOPBACK: never in production (development and tests only)');
