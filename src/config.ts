@@ -338,6 +338,10 @@ function productionProblems(env: Record<string, string | undefined>): string[] {
   }
   if (blank(env.PUBLIC_URL)) {
     problems.push('PUBLIC_URL: required in production (the issuer and token audience)');
+  } else if (!env.PUBLIC_URL?.trim().startsWith('https:')) {
+    // The public origin clients see (the edge terminates TLS): on http the consent and
+    // authorization cookies would lose `Secure` and the answers HSTS (security-headers.ts).
+    problems.push('PUBLIC_URL: must be https:// in production');
   }
   if (blank(env.PSEUDONYM_KEYS)) {
     problems.push('PSEUDONYM_KEYS: required in production (kid:base64url-secret, at least 32 bytes)');

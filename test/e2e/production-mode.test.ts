@@ -74,6 +74,21 @@ describe('production mode never serves the sandbox (Node entry)', () => {
     expect(output).not.toContain('listening');
   });
 
+  // Finding R2-3: production served on an http PUBLIC_URL, its issuer and audience, with the
+  // consent page's and the authorization endpoint's cookies without `Secure` and no HSTS.
+  it('refuses to start with an http PUBLIC_URL: exit 78, names the variable, never listens', async () => {
+    const { code, output } = await runToExit({
+      ...(await productionEnv()),
+      PUBLIC_URL: 'http://api.operator.example',
+      NETWORK_BACKEND: 'http',
+      NETWORK_HTTP_URL: 'https://127.0.0.1:9/camara',
+      NETWORK_HTTP_TOKEN: 'bss-credential',
+    });
+    expect(code).toBe(78);
+    expect(output).toContain('PUBLIC_URL: must be https:// in production');
+    expect(output).not.toContain('listening');
+  });
+
   it('on the operator BSS backend: no /sandbox/* route, and the demo credentials are refused', async () => {
     // A production registry holding one onboarded application (an empty one answers 503 to
     // everyone: README "Redis"), so the demo client is what it must be: an unknown client.

@@ -305,6 +305,22 @@ describe('parseConfig', () => {
       ]);
     });
 
+    it('refuses an http PUBLIC_URL: the consent cookies keep Secure and the answers HSTS', async () => {
+      const env = {
+        NODE_ENV: 'production',
+        SIGNING_KEYS: await signingKeys(),
+        TOKEN_SECRET,
+        PUBLIC_URL: 'http://api.operator.example',
+        PSEUDONYM_KEYS,
+        PURPOSE_REGISTRY,
+        NETWORK_BACKEND: 'http',
+        NETWORK_HTTP_URL: 'https://bss.operator.example',
+        NETWORK_HTTP_TOKEN: 't',
+      };
+      expect(problemsOf(env)).toEqual(['PUBLIC_URL: must be https:// in production']);
+      expect(parseConfig({ ...env, NODE_ENV: 'development' }).publicUrl).toBe('http://api.operator.example');
+    });
+
     it.each([
       ['unset', undefined],
       ['blank', ' '],
