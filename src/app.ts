@@ -115,7 +115,10 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono<Env> {
       c.json(apiDocument(module, router, deps.config.publicUrl)),
     );
     // DESIGN §2 (pipeline/): every path under the API's base, routed or not, takes the token first.
-    app.use(`${module.basePath}/*`, resourcePipeline({ legalBasis: module.legalBasis !== false }));
+    app.use(
+      `${module.basePath}/*`,
+      resourcePipeline({ legalBasis: module.legalBasis !== false, api: module.name }),
+    );
     mount(module.basePath, router);
   }
   refuseOtherMethods(app, mounted);

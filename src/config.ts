@@ -338,6 +338,10 @@ function productionProblems(env: Record<string, string | undefined>): string[] {
   }
   if (blank(env.PUBLIC_URL)) {
     problems.push('PUBLIC_URL: required in production (the issuer and token audience)');
+  } else if (!env.PUBLIC_URL?.trim().startsWith('https:')) {
+    // The public origin clients see (the edge terminates TLS): on http the consent and
+    // authorization cookies would lose `Secure` and the answers HSTS (security-headers.ts).
+    problems.push('PUBLIC_URL: must be https:// in production');
   }
   if (blank(env.PSEUDONYM_KEYS)) {
     problems.push('PSEUDONYM_KEYS: required in production (kid:base64url-secret, at least 32 bytes)');
@@ -347,6 +351,14 @@ function productionProblems(env: Record<string, string | undefined>): string[] {
   if (env.NETWORK_BACKEND?.trim() !== 'http') {
     problems.push(
       'NETWORK_BACKEND: must be set to http in production (the sandbox backend serves published demo credentials)',
+    );
+  }
+  // ICM §7.5-7.6: which purposes exist and on which legal basis each may process subscriber data
+  // is the operator's decision. The sandbox registry's (contract for identity checks, legitimate
+  // interest for fraud, every KYC attribute) must never be what production silently runs on.
+  if (blank(env.PURPOSE_REGISTRY)) {
+    problems.push(
+      "PURPOSE_REGISTRY: required in production (the operator's purposes and legal bases; on Node PURPOSE_REGISTRY_FILE); the sandbox registry is for development",
     );
   }
   // An SSRF guard with a hole in it: a jwks_uri could reach the instance's own loopback services.

@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { Env } from '../http/env.js';
 import { application } from './application.js';
 import { body } from './body.js';
+import { grant } from './grant.js';
 import { legalBasis } from './legal-basis.js';
 import { rateLimit } from './rate-limit.js';
 import { revocation } from './revocation.js';
@@ -22,9 +23,15 @@ export const RESOURCE_STEPS: readonly Step[] = [
   legalBasis, //   7. its reads only: the route decides
 ];
 
-/** The pipeline of an API (without the legal-basis reads where its calls have no step 7). */
-export function resourcePipeline(options: { legalBasis: boolean }): MiddlewareHandler<Env> {
-  return runSteps(options.legalBasis ? RESOURCE_STEPS : RESOURCE_STEPS.filter((s) => s !== legalBasis));
+/**
+ * The pipeline of an API (without the legal-basis reads where its calls have no step 7), with the
+ * token narrowed to what its application still holds for this API (grant.ts) once the
+ * application's record is judged.
+ */
+export function resourcePipeline(options: { legalBasis: boolean; api: string }): MiddlewareHandler<Env> {
+  const steps = options.legalBasis ? RESOURCE_STEPS : RESOURCE_STEPS.filter((s) => s !== legalBasis);
+  const at = steps.indexOf(application) + 1;
+  return runSteps([...steps.slice(0, at), grant(options.api), ...steps.slice(at)]);
 }
 
 /** The subscriber's own calls (consent self-service): token and rate limit, no body. */

@@ -3,6 +3,7 @@ import { deploymentSecrets, runToExit, startProcess, type PlatformProcess } from
 import { ApplicationRegistry } from '../../src/admin/applications.js';
 import { OPERATOR_APP } from '../support/demo-client.js';
 import { systemClock } from '../../src/clock.js';
+import { DEFAULT_PURPOSES } from '../../src/consent/purposes.js';
 import { SANDBOX_APPLICATIONS } from '../../src/sandbox-seed.js';
 import { testPrefix, testRedisStore, testRedisUrl } from '../support/redis.js';
 
@@ -21,6 +22,7 @@ async function productionEnv(): Promise<Record<string, string>> {
     NODE_ENV: 'production',
     PUBLIC_URL: 'https://api.operator.example',
     PSEUDONYM_KEYS: `k1:${'p'.repeat(43)}`,
+    PURPOSE_REGISTRY: JSON.stringify(DEFAULT_PURPOSES),
   };
 }
 
@@ -51,6 +53,40 @@ describe('production mode never serves the sandbox (Node entry)', () => {
     expect(code).toBe(78);
     expect(output).toContain('NETWORK_BACKEND: must be set to http in production');
     expect(output).not.toContain(DEMO?.clientSecret as string);
+  });
+
+  // Outside review 2, finding R2-2: with every key set and the operator BSS backend, production
+  // started on the sandbox purpose registry (its legal bases: contract for KYC Match and for the
+  // device's number in clear, legitimate interest for every KYC attribute), with a warning only.
+  it('refuses to start without PURPOSE_REGISTRY: exit 78, names the variable, never listens', async () => {
+    const env: Record<string, string> = {
+      ...(await productionEnv()),
+      NETWORK_BACKEND: 'http',
+      NETWORK_HTTP_URL: 'https://127.0.0.1:9/camara',
+      NETWORK_HTTP_TOKEN: 'bss-credential',
+    };
+    delete env.PURPOSE_REGISTRY;
+    const { code, output } = await runToExit(env);
+    expect(code).toBe(78);
+    expect(output).toContain(
+      "PURPOSE_REGISTRY: required in production (the operator's purposes and legal bases; on Node PURPOSE_REGISTRY_FILE); the sandbox registry is for development",
+    );
+    expect(output).not.toContain('listening');
+  });
+
+  // Finding R2-3: production served on an http PUBLIC_URL, its issuer and audience, with the
+  // consent page's and the authorization endpoint's cookies without `Secure` and no HSTS.
+  it('refuses to start with an http PUBLIC_URL: exit 78, names the variable, never listens', async () => {
+    const { code, output } = await runToExit({
+      ...(await productionEnv()),
+      PUBLIC_URL: 'http://api.operator.example',
+      NETWORK_BACKEND: 'http',
+      NETWORK_HTTP_URL: 'https://127.0.0.1:9/camara',
+      NETWORK_HTTP_TOKEN: 'bss-credential',
+    });
+    expect(code).toBe(78);
+    expect(output).toContain('PUBLIC_URL: must be https:// in production');
+    expect(output).not.toContain('listening');
   });
 
   it('on the operator BSS backend: no /sandbox/* route, and the demo credentials are refused', async () => {

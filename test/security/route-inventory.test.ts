@@ -9,6 +9,7 @@ import { createApp } from '../../src/app.js';
 import { buildDeps } from '../../src/bootstrap.js';
 import { ManualClock } from '../../src/clock.js';
 import { parseConfig, type Config } from '../../src/config.js';
+import { DEFAULT_PURPOSES } from '../../src/consent/purposes.js';
 import type { Env } from '../../src/http/env.js';
 import { silentLogger } from '../../src/log.js';
 import { MemoryStore } from '../../src/store/memory.js';
@@ -30,6 +31,7 @@ async function productionConfig(): Promise<Config> {
     TOKEN_SECRET: 'q'.repeat(43),
     PUBLIC_URL: 'https://api.operator.example',
     PSEUDONYM_KEYS: `k1:${'p'.repeat(43)}`,
+    PURPOSE_REGISTRY: JSON.stringify(DEFAULT_PURPOSES),
     NETWORK_BACKEND: 'http',
     NETWORK_HTTP_URL: 'https://bss.operator.example',
     NETWORK_HTTP_TOKEN: 't',

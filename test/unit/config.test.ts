@@ -1,6 +1,7 @@
 import { exportJWK, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig, type Config } from '../../src/config.js';
+import { DEFAULT_PURPOSES } from '../../src/consent/purposes.js';
 
 /** src/config.ts: the one reader of the environment. */
 
@@ -19,6 +20,8 @@ const named = (problems: string[]) => problems.map((p) => p.split(':')[0]).sort(
 
 const TOKEN_SECRET = 'q'.repeat(43);
 const PSEUDONYM_KEYS = `k1:${'p'.repeat(43)}`;
+/** The operator's own registry, as production needs one (its content is the sandbox's here). */
+const PURPOSE_REGISTRY = JSON.stringify(DEFAULT_PURPOSES);
 
 async function signingKeys(): Promise<string> {
   const { privateKey } = await generateKeyPair('ES256', { extractable: true });
@@ -258,11 +261,12 @@ describe('parseConfig', () => {
   });
 
   describe('production', () => {
-    it('requires SIGNING_KEYS, TOKEN_SECRET, PUBLIC_URL, PSEUDONYM_KEYS and NETWORK_BACKEND=http', () => {
+    it('requires SIGNING_KEYS, TOKEN_SECRET, PUBLIC_URL, PSEUDONYM_KEYS, PURPOSE_REGISTRY and NETWORK_BACKEND=http', () => {
       expect(named(problemsOf({ NODE_ENV: 'production' }))).toEqual([
         'NETWORK_BACKEND',
         'PSEUDONYM_KEYS',
         'PUBLIC_URL',
+        'PURPOSE_REGISTRY',
         'SIGNING_KEYS',
         'TOKEN_SECRET',
       ]);
@@ -274,6 +278,7 @@ describe('parseConfig', () => {
         PORT: 'http',
         TOKEN_SECRET: TOKEN_SECRET,
         PSEUDONYM_KEYS: PSEUDONYM_KEYS,
+        PURPOSE_REGISTRY,
         NETWORK_BACKEND: 'http',
         NETWORK_HTTP_URL: 'https://bss.operator.example',
         NETWORK_HTTP_TOKEN: 't',
@@ -292,12 +297,53 @@ describe('parseConfig', () => {
         TOKEN_SECRET,
         PUBLIC_URL: 'https://api.operator.example',
         PSEUDONYM_KEYS,
+        PURPOSE_REGISTRY,
       };
       if (value !== undefined) env.NETWORK_BACKEND = value;
       expect(problemsOf(env)).toEqual([
         'NETWORK_BACKEND: must be set to http in production (the sandbox backend serves published demo credentials)',
       ]);
     });
+
+    it('refuses an http PUBLIC_URL: the consent cookies keep Secure and the answers HSTS', async () => {
+      const env = {
+        NODE_ENV: 'production',
+        SIGNING_KEYS: await signingKeys(),
+        TOKEN_SECRET,
+        PUBLIC_URL: 'http://api.operator.example',
+        PSEUDONYM_KEYS,
+        PURPOSE_REGISTRY,
+        NETWORK_BACKEND: 'http',
+        NETWORK_HTTP_URL: 'https://bss.operator.example',
+        NETWORK_HTTP_TOKEN: 't',
+      };
+      expect(problemsOf(env)).toEqual(['PUBLIC_URL: must be https:// in production']);
+      expect(parseConfig({ ...env, NODE_ENV: 'development' }).publicUrl).toBe('http://api.operator.example');
+    });
+
+    it.each([
+      ['unset', undefined],
+      ['blank', ' '],
+    ])(
+      'refuses PURPOSE_REGISTRY %s: production never runs on the sandbox registry',
+      async (_label, value) => {
+        const env: Record<string, string> = {
+          NODE_ENV: 'production',
+          SIGNING_KEYS: await signingKeys(),
+          TOKEN_SECRET,
+          PUBLIC_URL: 'https://api.operator.example',
+          PSEUDONYM_KEYS,
+          NETWORK_BACKEND: 'http',
+          NETWORK_HTTP_URL: 'https://bss.operator.example',
+          NETWORK_HTTP_TOKEN: 't',
+        };
+        if (value !== undefined) env.PURPOSE_REGISTRY = value;
+        expect(problemsOf(env)).toEqual([
+          "PURPOSE_REGISTRY: required in production (the operator's purposes and legal bases; on Node PURPOSE_REGISTRY_FILE); the sandbox registry is for development",
+        ]);
+        expect(parseConfig({ NODE_ENV: 'development' }).purposeRegistry).toBeUndefined();
+      },
+    );
 
     it('refuses JWKS_URI_ALLOW_HTTP_LOOPBACK: the jwks_uri SSRF guard has no hole in production', async () => {
       const env = {
@@ -306,6 +352,7 @@ describe('parseConfig', () => {
         TOKEN_SECRET,
         PUBLIC_URL: 'https://api.operator.example',
         PSEUDONYM_KEYS,
+        PURPOSE_REGISTRY,
         NETWORK_BACKEND: 'http',
         NETWORK_HTTP_URL: 'https://bss.operator.example',
         NETWORK_HTTP_TOKEN: 't',
@@ -326,6 +373,7 @@ describe('parseConfig', () => {
         TOKEN_SECRET,
         PUBLIC_URL: 'https://api.operator.example',
         PSEUDONYM_KEYS,
+        PURPOSE_REGISTRY,
         NETWORK_BACKEND: 'http',
         NETWORK_HTTP_URL: 'https://bss.operator.example',
         NETWORK_HTTP_TOKEN: 't',

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PURPOSES } from '../../src/consent/purposes.js';
 import { deploymentSecrets } from '../e2e/support/process.js';
 import { startWorker, type WorkerProcess } from '../support/worker-process.js';
 
@@ -13,6 +14,7 @@ const PRODUCTION = {
   NETWORK_BACKEND: 'http',
   NETWORK_HTTP_URL: 'https://bss.operator.example',
   NETWORK_HTTP_TOKEN: 'bss-token',
+  PURPOSE_REGISTRY: JSON.stringify(DEFAULT_PURPOSES),
 };
 
 const UNCONFIGURED = {
