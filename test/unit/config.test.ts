@@ -28,6 +28,28 @@ async function signingKeys(): Promise<string> {
   return JSON.stringify({ keys: [{ ...(await exportJWK(privateKey)), kid: 'k1' }] });
 }
 
+/**
+ * A production configuration that starts (every secret, the purpose registry, the operator's
+ * BSS), with `changes` applied: a value replaces, undefined removes.
+ */
+async function productionEnv(
+  changes: Record<string, string | undefined> = {},
+): Promise<Record<string, string>> {
+  const env: Record<string, string | undefined> = {
+    NODE_ENV: 'production',
+    SIGNING_KEYS: await signingKeys(),
+    TOKEN_SECRET,
+    PUBLIC_URL: 'https://api.operator.example',
+    PSEUDONYM_KEYS,
+    PURPOSE_REGISTRY,
+    NETWORK_BACKEND: 'http',
+    NETWORK_HTTP_URL: 'https://bss.operator.example',
+    NETWORK_HTTP_TOKEN: 't',
+    ...changes,
+  };
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
 describe('parseConfig', () => {
   it('defaults to the embedded mode: memory store, sandbox network, ephemeral keys', () => {
     const expected: Config = {
@@ -291,32 +313,18 @@ describe('parseConfig', () => {
       ['blank', ' '],
       ['sandbox', 'sandbox'],
     ])('refuses NETWORK_BACKEND %s: the sandbox is never served in production', async (_label, value) => {
-      const env: Record<string, string> = {
-        NODE_ENV: 'production',
-        SIGNING_KEYS: await signingKeys(),
-        TOKEN_SECRET,
-        PUBLIC_URL: 'https://api.operator.example',
-        PSEUDONYM_KEYS,
-        PURPOSE_REGISTRY,
-      };
-      if (value !== undefined) env.NETWORK_BACKEND = value;
+      const env = await productionEnv({
+        NETWORK_BACKEND: value,
+        NETWORK_HTTP_URL: undefined,
+        NETWORK_HTTP_TOKEN: undefined,
+      });
       expect(problemsOf(env)).toEqual([
         'NETWORK_BACKEND: must be set to http in production (the sandbox backend serves published demo credentials)',
       ]);
     });
 
     it('refuses an http PUBLIC_URL: the consent cookies keep Secure and the answers HSTS', async () => {
-      const env = {
-        NODE_ENV: 'production',
-        SIGNING_KEYS: await signingKeys(),
-        TOKEN_SECRET,
-        PUBLIC_URL: 'http://api.operator.example',
-        PSEUDONYM_KEYS,
-        PURPOSE_REGISTRY,
-        NETWORK_BACKEND: 'http',
-        NETWORK_HTTP_URL: 'https://bss.operator.example',
-        NETWORK_HTTP_TOKEN: 't',
-      };
+      const env = await productionEnv({ PUBLIC_URL: 'http://api.operator.example' });
       expect(problemsOf(env)).toEqual(['PUBLIC_URL: must be https:// in production']);
       expect(parseConfig({ ...env, NODE_ENV: 'development' }).publicUrl).toBe('http://api.operator.example');
     });
@@ -327,17 +335,7 @@ describe('parseConfig', () => {
     ])(
       'refuses PURPOSE_REGISTRY %s: production never runs on the sandbox registry',
       async (_label, value) => {
-        const env: Record<string, string> = {
-          NODE_ENV: 'production',
-          SIGNING_KEYS: await signingKeys(),
-          TOKEN_SECRET,
-          PUBLIC_URL: 'https://api.operator.example',
-          PSEUDONYM_KEYS,
-          NETWORK_BACKEND: 'http',
-          NETWORK_HTTP_URL: 'https://bss.operator.example',
-          NETWORK_HTTP_TOKEN: 't',
-        };
-        if (value !== undefined) env.PURPOSE_REGISTRY = value;
+        const env = await productionEnv({ PURPOSE_REGISTRY: value });
         expect(problemsOf(env)).toEqual([
           "PURPOSE_REGISTRY: required in production (the operator's purposes and legal bases; on Node PURPOSE_REGISTRY_FILE); the sandbox registry is for development",
         ]);
@@ -346,18 +344,7 @@ describe('parseConfig', () => {
     );
 
     it('refuses JWKS_URI_ALLOW_HTTP_LOOPBACK: the jwks_uri SSRF guard has no hole in production', async () => {
-      const env = {
-        NODE_ENV: 'production',
-        SIGNING_KEYS: await signingKeys(),
-        TOKEN_SECRET,
-        PUBLIC_URL: 'https://api.operator.example',
-        PSEUDONYM_KEYS,
-        PURPOSE_REGISTRY,
-        NETWORK_BACKEND: 'http',
-        NETWORK_HTTP_URL: 'https://bss.operator.example',
-        NETWORK_HTTP_TOKEN: 't',
-        JWKS_URI_ALLOW_HTTP_LOOPBACK: 'true',
-      };
+      const env = await productionEnv({ JWKS_URI_ALLOW_HTTP_LOOPBACK: 'true' });
       expect(problemsOf(env)).toEqual([
         'JWKS_URI_ALLOW_HTTP_LOOPBACK: never in production (development and tests only)',
       ]);
@@ -367,17 +354,7 @@ describe('parseConfig', () => {
     });
 
     it('starts with the four set and the operator BSS backend', async () => {
-      const config = parseConfig({
-        NODE_ENV: 'production',
-        SIGNING_KEYS: await signingKeys(),
-        TOKEN_SECRET,
-        PUBLIC_URL: 'https://api.operator.example',
-        PSEUDONYM_KEYS,
-        PURPOSE_REGISTRY,
-        NETWORK_BACKEND: 'http',
-        NETWORK_HTTP_URL: 'https://bss.operator.example',
-        NETWORK_HTTP_TOKEN: 't',
-      });
+      const config = parseConfig(await productionEnv());
       expect(config).toMatchObject({
         env: 'production',
         tokenSecret: TOKEN_SECRET,
